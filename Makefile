@@ -1,0 +1,44 @@
+# Open Magazine: `make run` serves the site, `make test` runs the tests.
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || command -v python3)
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format lock serve clean
+
+$(VENV)/installed.stamp: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+run: $(VENV)/installed.stamp
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/installed.stamp
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+
+lint: $(VENV)/installed.stamp
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/installed.stamp
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Re-resolve the lock from pyproject.toml's ranges in a throwaway environment.
+lock:
+	rm -rf /tmp/open-magazine-lock && $(PYTHON) -m venv /tmp/open-magazine-lock
+	/tmp/open-magazine-lock/bin/pip install --quiet --upgrade pip
+	$(PYTHON) -c 'import tomllib; d = tomllib.load(open("pyproject.toml", "rb")); \
+	  print("\n".join(d["project"]["dependencies"] + d["dependency-groups"]["dev"]))' \
+	  > /tmp/open-magazine-lock/wanted.txt
+	/tmp/open-magazine-lock/bin/pip install --quiet -r /tmp/open-magazine-lock/wanted.txt
+	{ echo "# Locked versions: every machine installs exactly these (make run, make test, CI)."; \
+	  echo "# Regenerate with 'make lock' after changing pyproject.toml's dependencies."; \
+	  /tmp/open-magazine-lock/bin/pip freeze; } > requirements.txt
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,129 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.utils.html import format_html
+
+from . import roles
+from .models import Agency, Article, Author, Category, SiteSettings
+
+WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "slug", "order")
+    list_editable = ("order",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("parent",)
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "user")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("name", "url")
+    search_fields = ("name",)
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    list_display = ("site_name", "tagline")
+
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "status_label", "category", "author", "publish_at", "view_link")
+    list_filter = ("status", "category", "author", "comments_enabled", "rating_enabled")
+    list_select_related = ("category", "author")
+    search_fields = ("title", "standfirst", "slug")
+    date_hierarchy = "publish_at"
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("category", "author", "agencies")
+    actions = ("publish_selected", "unpublish_selected")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "standfirst", "body")}),
+        ("Placement", {"fields": ("category", "tags", "author", "agencies")}),
+        (
+            "Featured image",
+            {"fields": ("image", "image_alt", "image_caption", "image_credit")},
+        ),
+        ("Publishing", {"fields": ("status", "publish_at", "comments_enabled", "rating_enabled")}),
+        ("Search engines", {"classes": ("collapse",), "fields": ("seo_title", "meta_description")}),
+    )
+
+    # Writers: their own articles, drafts and reviews only.
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if roles.can_publish(request.user):
+            return queryset
+        return queryset.written_by(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or roles.can_publish(request.user):
+            return True
+        return obj.status in WRITER_STATUSES
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or roles.can_publish(request.user) or obj.status in WRITER_STATUSES
+
+    def has_publish_permission(self, request):
+        return roles.can_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        if roles.can_publish(request.user):
+            return ()
+        return ("publish_at",)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not roles.can_publish(request.user):
+            kwargs["choices"] = [(s.value, s.label) for s in WRITER_STATUSES]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not roles.can_publish(request.user) and obj.status not in WRITER_STATUSES:
+            raise PermissionDenied("Only editors can publish, schedule or archive articles.")
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, article):
+        if article.is_scheduled:
+            return "Scheduled"
+        return article.get_status_display()
+
+    @admin.display(description="on site")
+    def view_link(self, article):
+        label = "View" if article.is_published else "Preview"
+        return format_html('<a href="{}">{}</a>', article.get_absolute_url(), label)
+
+    @admin.action(description="Publish selected articles now", permissions=("publish",))
+    def publish_selected(self, request, queryset):
+        for article in queryset:
+            article.publish()
+        self.message_user(request, f"Published {len(queryset)} article(s).", messages.SUCCESS)
+
+    @admin.action(
+        description="Unpublish selected articles (back to draft)", permissions=("publish",)
+    )
+    def unpublish_selected(self, request, queryset):
+        for article in queryset:
+            article.unpublish()
+        self.message_user(request, f"Unpublished {len(queryset)} article(s).", messages.SUCCESS)

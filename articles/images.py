@@ -1,0 +1,159 @@
+"""
+Uploaded images: checked with Pillow before anything is stored, re-encoded to
+drop metadata (GPS position, camera serials) and anything appended, and cut
+into a few WebP widths once, when saved, so no page ever resizes an image.
+"""
+
+import io
+import uuid
+import warnings
+from pathlib import PurePosixPath
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import models
+from django.template.defaultfilters import filesizeformat
+from django.utils.deconstruct import deconstructible
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+def open_checked(file):
+    """Open an upload and prove it is a whole image of an allowed format and size.
+
+    Raises ValidationError with a message a person can act on. The pixel limit is
+    checked on the header alone, so a decompression bomb is never decoded.
+    """
+    max_bytes = settings.MAGAZINE_IMAGE_MAX_BYTES
+    max_pixels = settings.MAGAZINE_IMAGE_MAX_PIXELS
+    if file.size > max_bytes:
+        raise ValidationError(
+            "This file is %(size)s; images may be at most %(limit)s.",
+            code="file_too_large",
+            params={"size": filesizeformat(file.size), "limit": filesizeformat(max_bytes)},
+        )
+    file.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(file, formats=settings.MAGAZINE_IMAGE_FORMATS)
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(
+            "This file is not a JPEG, PNG or WebP image (or it is too large to open).",
+            code="invalid_image",
+        ) from None
+    except OSError:
+        raise ValidationError("This image file is damaged.", code="invalid_image") from None
+    if image.width * image.height > max_pixels:
+        raise ValidationError(
+            "This image is %(width)s × %(height)s pixels; images may have at most "
+            "%(megapixels)s megapixels.",
+            code="too_many_pixels",
+            params={
+                "width": image.width,
+                "height": image.height,
+                "megapixels": max_pixels // 1_000_000,
+            },
+        )
+    try:
+        image.load()
+    except (OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            "This image file is damaged or incomplete.", code="invalid_image"
+        ) from None
+    return image
+
+
+class CheckedImageFormField(forms.ImageField):
+    """Runs `open_checked` before Django's own check, so limits come first."""
+
+    def to_python(self, data):
+        if data not in self.empty_values:
+            open_checked(data)
+            data.seek(0)
+        return super().to_python(data)
+
+
+class CheckedImageField(models.ImageField):
+    """An image field whose uploads are held to our formats and limits."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": CheckedImageFormField, **kwargs})
+
+
+@deconstructible
+class UploadPath:
+    """Store uploads under a name the server chooses, never the uploader's."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def __call__(self, instance, filename):
+        return f"{self.folder}/{uuid.uuid4().hex}.{PurePosixPath(filename).suffix.lstrip('.')}"
+
+    def __eq__(self, other):
+        return isinstance(other, UploadPath) and other.folder == self.folder
+
+
+def reencoded(file):
+    """Return the upload re-encoded in its own format, without metadata."""
+    image = open_checked(file)
+    fmt = image.format
+    image = ImageOps.exif_transpose(image)
+    if fmt == "JPEG":
+        image = image.convert("RGB")
+    elif image.mode not in {"RGB", "RGBA", "L", "LA"}:
+        image = image.convert("RGBA")
+    out = io.BytesIO()
+    image.save(out, format=fmt, quality=88, optimize=True)
+    return ContentFile(out.getvalue(), name=f"upload.{EXTENSIONS[fmt]}")
+
+
+def rendition_name(name, width):
+    path = PurePosixPath(name)
+    return str(PurePosixPath("renditions") / path.parent / f"{path.stem}-{width}.webp")
+
+
+def rendition_widths(original_width):
+    """The widths we make for an image: never upscaled, always one at least."""
+    widths = [w for w in settings.MAGAZINE_IMAGE_WIDTHS if w < original_width]
+    return widths or [original_width]
+
+
+def make_renditions(field_file):
+    """Write the WebP renditions of a stored image; called once, on save."""
+    with field_file.open("rb") as f, Image.open(f) as image:
+        image = ImageOps.exif_transpose(image)
+        image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+        for width in rendition_widths(image.width):
+            height = round(image.height * width / image.width)
+            resized = image.resize((width, height), Image.Resampling.LANCZOS)
+            out = io.BytesIO()
+            resized.save(out, format="WEBP", quality=80, method=4)
+            name = rendition_name(field_file.name, width)
+            default_storage.delete(name)
+            default_storage.save(name, ContentFile(out.getvalue()))
+
+
+def renditions(field_file, width, height):
+    """(url, width, height) of each rendition, smallest first, for srcset."""
+    if not field_file or not width:
+        return []
+    return [
+        (default_storage.url(rendition_name(field_file.name, w)), w, round(height * w / width))
+        for w in rendition_widths(width)
+    ]
+
+
+def store_new_upload(instance, field_name):
+    """Before save: re-encode a freshly uploaded image. Returns True if there was one."""
+    field_file = getattr(instance, field_name)
+    if not field_file or getattr(field_file, "_committed", True):
+        return False
+    content = reencoded(field_file.file)
+    field_file.save(content.name, content, save=False)
+    return True

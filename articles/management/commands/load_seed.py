@@ -1,0 +1,14 @@
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from articles import seed
+
+
+class Command(BaseCommand):
+    help = "Load the seed story (World > Russia) unless it is already there."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            seed.load_seed_story(apps)
+        self.stdout.write("Seed story present: " + seed.TITLE)

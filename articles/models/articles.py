@@ -1,0 +1,218 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+
+from .. import images, richtext
+from .categories import Category
+from .people import Author
+
+BODY_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HardBreak": True,
+}
+
+
+class Agency(models.Model):
+    """A news agency credited in an article's "With reporting by …" line."""
+
+    name = models.CharField(max_length=100, unique=True)
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = (Lower("name"),)
+        verbose_name_plural = "agencies"
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The only definition of what the public may see."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Staff preview everything; everyone else sees published articles."""
+        return self.all() if user.is_staff else self.published()
+
+    def for_listing(self):
+        return self.select_related("category", "author")
+
+    def in_category(self, category):
+        """Articles of a category and of all its subcategories."""
+        return self.filter(
+            models.Q(category=category) | models.Q(category__path__startswith=category.path + "/")
+        )
+
+    def written_by(self, user):
+        return self.filter(models.Q(created_by=user) | models.Q(author__user=user))
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The article's address; made from the title."
+    )
+    standfirst = models.TextField(
+        blank=True, max_length=500, help_text="One or two sentences under the headline."
+    )
+    body = ProseEditorField(extensions=BODY_EXTENSIONS, sanitize=True)
+    body_html = models.TextField(editable=False, default="")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
+    tags = TaggableManager(blank=True)
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="articles")
+    agencies = models.ManyToManyField(
+        Agency,
+        blank=True,
+        related_name="articles",
+        help_text="Credited as “With reporting by …” under the article.",
+    )
+    image = images.CheckedImageField(
+        "featured image",
+        upload_to=images.UploadPath("articles"),
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        help_text="JPEG, PNG or WebP, at most 10 MB and 40 megapixels.",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        "image alt text",
+        max_length=250,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it.",
+    )
+    image_caption = models.CharField(max_length=300, blank=True)
+    image_credit = models.CharField(max_length=150, blank=True)
+    seo_title = models.CharField(
+        max_length=70, blank=True, help_text="Title for search engines, if not the headline."
+    )
+    meta_description = models.CharField(
+        max_length=300, blank=True, help_text="Summary for search engines; the standfirst if empty."
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="When a published article appears. A future time schedules it.",
+    )
+    comments_enabled = models.BooleanField("comments open", default=True)
+    rating_enabled = models.BooleanField("rating on", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-publish_at", "-id")
+        permissions = [("publish_article", "Can publish, schedule and archive articles")]
+        indexes = [
+            models.Index(fields=("status", "-publish_at"), name="article_status_publish_idx"),
+            models.Index(fields=("category", "-publish_at"), name="article_category_publish_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(publish_at__isnull=False),
+                name="article_published_has_publish_time",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.unique_slug()
+        if self.status == self.Status.PUBLISHED and not self.publish_at:
+            self.publish_at = timezone.now()
+        self.body_html = richtext.render_body(self.body, self.body_html)
+        new_image = images.store_new_upload(self, "image")
+        super().save(*args, **kwargs)
+        if new_image:
+            images.make_renditions(self.image)
+
+    def get_absolute_url(self):
+        return reverse(
+            "articles:detail", kwargs={"category_path": self.category.path, "slug": self.slug}
+        )
+
+    def unique_slug(self):
+        base = slugify(self.title)[:190] or "article"
+        slug, n = base, 2
+        while Article.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    @property
+    def is_published(self):
+        """Mirror of `ArticleQuerySet.published()` for one article."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and not self.is_published
+
+    def publish(self, when=None):
+        """Publish now, or schedule for `when`."""
+        self.status = self.Status.PUBLISHED
+        self.publish_at = when or self.publish_at or timezone.now()
+        self.save()
+
+    def unpublish(self):
+        """Back to draft: the article leaves the site at once."""
+        self.status = self.Status.DRAFT
+        self.save()
+
+    def blocks(self):
+        """The body's blocks with their stable ids (inline feedback anchors to these)."""
+        return richtext.split_blocks(self.body_html)
+
+    def image_renditions(self):
+        return images.renditions(self.image, self.image_width, self.image_height)
+
+    @property
+    def description(self):
+        return self.meta_description or self.standfirst
+
+    def credit_line(self, agencies=None):
+        """“With reporting by dpa and TASS”, or "" without agencies."""
+        names = [a.name for a in (agencies if agencies is not None else self.agencies.all())]
+        if not names:
+            return ""
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return f"With reporting by {joined}"

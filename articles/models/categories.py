@@ -1,0 +1,116 @@
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+
+# Top-level category slugs may not shadow the site's own URLs.
+RESERVED_SLUGS = {
+    "admin", "author", "authors", "feeds", "media", "packs", "robots.txt", "search",
+    "sitemap.xml", "static", "submit", "tag", "tags", "comments", "ratings", "story",
+    "subscriptions", "feed",
+}  # fmt: skip
+PATHS_CACHE_KEY = "articles:category-paths"
+NAVIGATION_CACHE_KEY = "articles:navigation"
+
+
+class CategoryQuerySet(models.QuerySet):
+    def known_paths(self):
+        """Every category path, cached: URL resolution asks for it on each request."""
+        return cache.get_or_set(
+            PATHS_CACHE_KEY, lambda: frozenset(self.values_list("path", flat=True)), None
+        )
+
+    def top_level(self):
+        return self.filter(parent=None)
+
+    def navigation(self):
+        """The top-level sections for the site's menu, cached until a category changes."""
+        return cache.get_or_set(NAVIGATION_CACHE_KEY, lambda: list(self.top_level()), None)
+
+    def ancestors_of(self, path):
+        """The categories along a path, from the top: World, then World > Russia."""
+        parts = path.split("/")
+        prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+        return self.filter(path__in=prefixes).order_by("depth")
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(
+        max_length=100, help_text="The last part of the category's address, e.g. “russia”."
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="Leave empty for a top-level section such as World.",
+    )
+    description = models.TextField(blank=True, help_text="Shown at the top of the category page.")
+    order = models.PositiveIntegerField(
+        default=0, help_text="Lower numbers come first in the navigation."
+    )
+    path = models.CharField(max_length=500, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("order", "name")
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("parent", "slug"), name="category_slug_unique_in_parent"
+            ),
+            models.UniqueConstraint(
+                fields=("slug",),
+                condition=models.Q(parent=None),
+                name="category_top_level_slug_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return " > ".join(c.name for c in self.ancestors()) if self.parent_id else self.name
+
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        self.path = f"{self.parent.path}/{self.slug}" if self.parent else self.slug
+        self.depth = self.parent.depth + 1 if self.parent else 0
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                for child in self.children.all():
+                    child.save()
+        forget_cached_categories()
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"category_path": self.path})
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        forget_cached_categories()
+        return result
+
+    def clean(self):
+        if self.parent is None and self.slug in RESERVED_SLUGS:
+            raise ValidationError(
+                {"slug": "This address is used by the site itself; choose another slug."},
+                code="reserved",
+            )
+        node = self.parent
+        while node is not None:
+            if node.pk == self.pk:
+                raise ValidationError(
+                    {"parent": "A category cannot sit inside itself or its own subcategory."},
+                    code="cycle",
+                )
+            node = node.parent
+
+    def ancestors(self):
+        """This category and those above it, top first (one query)."""
+        return list(Category.objects.ancestors_of(self.path))
+
+
+def forget_cached_categories():
+    cache.delete_many([PATHS_CACHE_KEY, NAVIGATION_CACHE_KEY])

@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from .. import images
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=150, unique=True)
+    avatar = images.CheckedImageField(
+        upload_to=images.UploadPath("avatars"),
+        blank=True,
+        width_field="avatar_width",
+        height_field="avatar_height",
+        help_text="A square portrait works best: JPEG, PNG or WebP, at most 10 MB.",
+    )
+    avatar_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    avatar_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    bio = models.TextField(blank=True, max_length=1000, help_text="One or two sentences.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+        help_text="The account this author signs in with, if any.",
+    )
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        new_avatar = images.store_new_upload(self, "avatar")
+        super().save(*args, **kwargs)
+        if new_avatar:
+            images.make_renditions(self.avatar)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @property
+    def initials(self):
+        return "".join(part[0] for part in self.name.split()[:2]).upper()
+
+    def avatar_renditions(self):
+        return images.renditions(self.avatar, self.avatar_width, self.avatar_height)

@@ -1,0 +1,45 @@
+from django.core.cache import cache
+from django.db import models
+
+CACHE_KEY = "articles:site-settings"
+
+
+class SiteSettings(models.Model):
+    """The one row of site-wide wording that editors change without a developer."""
+
+    site_name = models.CharField(max_length=100, default="Open Magazine")
+    tagline = models.CharField(max_length=200, default="Make your Motion!", blank=True)
+    description = models.CharField(
+        max_length=300,
+        blank=True,
+        default="Independent news and analysis.",
+        help_text="Used by search engines and link previews for the home page.",
+    )
+    call_to_action = models.CharField(
+        max_length=200,
+        default="Let's Post Your Story on Open Magazine!",
+        help_text="Shown under every article, linking to the story submission pages.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "site settings"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="site_settings_single_row")
+        ]
+
+    def __str__(self):
+        return self.site_name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(CACHE_KEY)
+
+    @classmethod
+    def load(cls):
+        """The settings row, cached until an editor saves it."""
+        settings = cache.get(CACHE_KEY)
+        if settings is None:
+            settings, _ = cls.objects.get_or_create(pk=1)
+            cache.set(CACHE_KEY, settings, None)
+        return settings

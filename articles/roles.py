@@ -1,0 +1,46 @@
+"""
+Newsroom roles. Editors do everything, publishing included; writers write and
+edit their own drafts and send them for review. The groups are created by a
+data migration (`sync_roles`), and the rules are enforced in `ArticleAdmin`.
+"""
+
+from django.contrib.auth.management import create_permissions
+
+EDITORS = "Editors"
+WRITERS = "Writers"
+PUBLISH_PERMISSION = "articles.publish_article"
+
+ROLE_PERMISSIONS = {
+    EDITORS: {
+        "articles": "__all__",
+        "taggit": "__all__",
+    },
+    WRITERS: {
+        "articles": ["add_article", "change_article", "view_article", "view_category",
+                     "view_author", "view_agency"],
+        "taggit": ["add_tag", "view_tag"],
+    },
+}  # fmt: skip
+
+
+def can_publish(user):
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+def sync_roles(apps, schema_editor=None):
+    """Create the groups and give them exactly their permissions (a migration step)."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group_name, apps_codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        permissions = []
+        for app_label, codenames in apps_codenames.items():
+            in_app = Permission.objects.filter(content_type__app_label=app_label)
+            if codenames != "__all__":
+                in_app = in_app.filter(codename__in=codenames)
+            permissions += list(in_app)
+        group.permissions.set(permissions)

@@ -1,0 +1,82 @@
+"""Pages readers browse: home, category, tag, author and the article itself."""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView
+from taggit.models import Tag
+
+from ..models import Article, Author, Category
+
+
+class ArticleListMixin:
+    """Published articles, newest first, a page at a time."""
+
+    paginate_by = settings.MAGAZINE_ARTICLES_PER_PAGE
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+
+class HomeView(ArticleListMixin, ListView):
+    template_name = "articles/home.html"
+
+
+class CategoryView(ArticleListMixin, ListView):
+    template_name = "articles/category_detail.html"
+
+    def get_queryset(self):
+        self.category = get_object_or_404(Category, path=self.kwargs["category_path"])
+        return super().get_queryset().in_category(self.category)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            category=self.category,
+            breadcrumbs=self.category.ancestors(),
+            subcategories=self.category.children.all(),
+            **kwargs,
+        )
+
+
+class TagView(ArticleListMixin, ListView):
+    template_name = "articles/tag_detail.html"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class AuthorView(ArticleListMixin, ListView):
+    template_name = "articles/author_detail.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return (
+            Article.objects.visible_to(self.request.user)
+            .filter(category__path=self.kwargs["category_path"])
+            .select_related("category", "author")
+            .prefetch_related("tags", "agencies")
+        )
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        return super().get_context_data(
+            breadcrumbs=article.category.ancestors(),
+            credit_line=article.credit_line(article.agencies.all()),
+            is_preview=not article.is_published,
+            **kwargs,
+        )

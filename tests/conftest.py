@@ -1,0 +1,41 @@
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.core.cache import cache
+
+from articles.models import Article
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    """Fast hashing, captured mail, throwaway media: no test touches real files or mail."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        # One Redis database per xdist worker: clearing the cache must not clear another's.
+        worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+        url = urlsplit(settings.CACHES["default"]["LOCATION"])
+        location = urlunsplit(url._replace(path=f"/{worker + 1}"))
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": location}}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached category paths and settings must not outlive the test that made them."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def seed_article(db):
+    """The Belarus–Russia summit story, loaded by the data migration."""
+    return Article.objects.get(
+        slug="belarusian-russian-leaders-meet-as-west-prepares-to-ramp-up-pressure"
+    )

@@ -1,0 +1,81 @@
+import io
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles import roles
+from articles.models import Article, Author, Category
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password("correct horse battery staple")
+
+
+def make_staff(role, **kwargs):
+    """A staff user in the Editors or Writers group, as the migration sets them up."""
+    user = UserFactory(is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_editor(**kwargs):
+    return make_staff(roles.EDITORS, **kwargs)
+
+
+def make_writer(**kwargs):
+    return make_staff(roles.WRITERS, **kwargs)
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"Section {n}")
+    slug = factory.Sequence(lambda n: f"section-{n}")
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Faker("name")
+    slug = factory.Sequence(lambda n: f"author-{n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Story number {n}")
+    standfirst = "A short summary."
+    body = "<p>First paragraph.</p><p>Second paragraph.</p>"
+    category = factory.SubFactory(CategoryFactory)
+    author = factory.SubFactory(AuthorFactory)
+    status = Article.Status.PUBLISHED
+    publish_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(hours=1))
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+
+
+def image_upload(name="photo.jpg", size=(1600, 900), fmt="JPEG", **save_kwargs):
+    """A real image file as a browser would upload it."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 60)).save(buffer, format=fmt, **save_kwargs)
+    content_type = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}.get(
+        fmt, "application/octet-stream"
+    )
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)

@@ -1,0 +1,83 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+
+from .factories import ArticleFactory, UserFactory, make_editor
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN = [
+    {"status": Article.Status.DRAFT},
+    {"status": Article.Status.IN_REVIEW},
+    {"status": Article.Status.ARCHIVED},
+    {"status": Article.Status.PUBLISHED, "publish_at": "future"},
+]
+
+
+def _make(status, publish_at=None):
+    when = timezone.now() + datetime.timedelta(days=1) if publish_at == "future" else None
+    return ArticleFactory(
+        status=status, publish_at=when or timezone.now() - datetime.timedelta(hours=1)
+    )
+
+
+@pytest.mark.parametrize("state", HIDDEN, ids=lambda s: s["status"] + s.get("publish_at", ""))
+def test_unpublished_articles_answer_404_to_the_public(client, state):
+    article = _make(**state)
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert article.title not in client.get(reverse("articles:home")).content.decode()
+    assert article.title not in client.get(article.category.get_absolute_url()).content.decode()
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+    assert not article.is_published
+
+
+@pytest.mark.parametrize("state", HIDDEN, ids=lambda s: s["status"] + s.get("publish_at", ""))
+def test_staff_preview_unpublished_articles_with_a_banner(client, state):
+    article = _make(**state)
+    client.force_login(make_editor())
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "Preview." in response.content.decode()
+    assert 'name="robots" content="noindex"' in response.content.decode()
+
+
+def test_a_signed_in_non_staff_reader_gets_no_preview(client):
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    client.force_login(UserFactory())
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_published_article_shows_without_banner(client):
+    article = ArticleFactory()
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "Preview." not in response.content.decode()
+
+
+def test_scheduled_article_appears_by_itself_when_its_time_comes(client, monkeypatch):
+    publish_at = timezone.now() + datetime.timedelta(minutes=30)
+    article = ArticleFactory(publish_at=publish_at)
+    assert client.get(article.get_absolute_url()).status_code == 404
+    later = publish_at + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert article.title in client.get(reverse("articles:home")).content.decode()
+
+
+def test_article_under_the_wrong_category_path_is_404(client, seed_article):
+    other = ArticleFactory()
+    url = reverse(
+        "articles:detail",
+        kwargs={"category_path": other.category.path, "slug": seed_article.slug},
+    )
+    assert client.get(url).status_code == 404
+
+
+def test_unknown_pages_get_the_friendly_404(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "We can’t find that page" in response.content.decode()
