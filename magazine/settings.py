@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "articles.readers.ReaderTokenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -207,6 +208,9 @@ LOGGING = {
 }
 
 # Open Magazine's own settings.
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: none;
+# the client address is then REMOTE_ADDR). Used only for hashed rate-limit keys.
+MAGAZINE_TRUSTED_PROXIES = int(os.environ.get("MAGAZINE_TRUSTED_PROXIES", "0"))
 MAGAZINE_ARTICLES_PER_PAGE = 12
 # Uploaded images: allowed formats, byte and pixel ceilings, rendition widths.
 MAGAZINE_IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")

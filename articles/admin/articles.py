@@ -2,8 +2,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 
-from . import roles
-from .models import Agency, Article, Author, Category, SiteSettings
+from .. import roles
+from ..models import Agency, Article, Author, Category, SiteSettings
 
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
 

@@ -1,0 +1,3 @@
+"""The editors' admin, one module per feature."""
+
+from . import articles  # noqa: F401
