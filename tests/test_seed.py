@@ -1,4 +1,6 @@
 import io
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -83,3 +85,17 @@ def test_home_page_lists_the_seed_story_with_name_and_tagline(client, seed_artic
     assert "Open Magazine" in page
     assert "Make your Motion!" in page
     assert 'href="/world/"' in page
+
+
+def test_seed_article_carries_news_article_json_ld(client, seed_article):
+    page = client.get(seed_article.get_absolute_url()).content.decode()
+    blocks = [
+        json.loads(b)
+        for b in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page)
+    ]
+    article = next(b for b in blocks if b["@type"] == "NewsArticle")
+    assert article["headline"] == seed.TITLE
+    assert article["articleSection"] == "Russia"
+    assert [o["name"] for o in article["sourceOrganization"]] == ["dpa", "TASS"]
+    assert "Vladimir Putin" in article["keywords"]
+    assert article["datePublished"].startswith("2021-02-22")

@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from ..models import Article, Author, Category
+from .. import structured_data
+from ..models import Article, Author, Category, SiteSettings
 
 
 class ArticleListMixin:
@@ -74,9 +75,18 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        agencies, tags = article.agencies.all(), article.tags.all()
         return super().get_context_data(
             breadcrumbs=article.category.ancestors(),
-            credit_line=article.credit_line(article.agencies.all()),
+            credit_line=article.credit_line(agencies),
+            tags=tags,
             is_preview=not article.is_published,
+            article_json_ld=structured_data.news_article(
+                article,
+                self.request,
+                site_name=SiteSettings.load().site_name,
+                agencies=agencies,
+                tags=tags,
+            ),
             **kwargs,
         )
