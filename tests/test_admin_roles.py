@@ -163,3 +163,12 @@ def test_admin_lists_articles_with_view_links(client, seed_article):
     client.force_login(make_editor())
     page = client.get(reverse("admin:articles_article_changelist")).content.decode()
     assert seed_article.get_absolute_url() in page
+
+
+def test_article_form_suggests_existing_tags_most_used_first(client, seed_article):
+    client.force_login(make_editor())
+    page = client.get(reverse("admin:articles_article_change", args=[seed_article.pk]))
+    html = page.content.decode()
+    assert 'list="tag-suggestions"' in html
+    assert '<option value="Vladimir Putin">' in html
+    assert "js/admin-tags.js" in html

@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
+from taggit.managers import TaggableManager
 
 from .. import roles
 from ..models import Agency, Article, Author, Category, SiteSettings
+from .widgets import TagAutocompleteWidget
 
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
 
@@ -52,6 +54,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("category", "author", "agencies")
     actions = ("publish_selected", "unpublish_selected")
+    formfield_overrides = {TaggableManager: {"widget": TagAutocompleteWidget}}
     fieldsets = (
         (None, {"fields": ("title", "slug", "standfirst", "body")}),
         ("Placement", {"fields": ("category", "tags", "author", "agencies")}),

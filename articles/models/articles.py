@@ -188,9 +188,11 @@ class Article(models.Model):
         return self.status == self.Status.PUBLISHED and not self.is_published
 
     def publish(self, when=None):
-        """Publish now, or schedule for `when`."""
+        """Publish now, or schedule for `when`; an article already live keeps its date."""
+        if when is None and self.is_published:
+            return
         self.status = self.Status.PUBLISHED
-        self.publish_at = when or self.publish_at or timezone.now()
+        self.publish_at = when or timezone.now()
         self.save()
 
     def unpublish(self):
