@@ -2,19 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "Open Magazine"
-admin.site.site_title = "Open Magazine admin"
-admin.site.index_title = "Newsroom"
+from articles.views.media import serve_media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
     path("", include("articles.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
 
 handler404 = "articles.views.pages.page_not_found"
 handler500 = "articles.views.pages.server_error"
