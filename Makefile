@@ -17,6 +17,14 @@ run: $(VENV)/installed.stamp
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Production: gunicorn with gunicorn.conf.py, DEBUG off, hashed compressed static files.
+# Needs DJANGO_SECRET_KEY (and the variables the README lists) in the environment.
+serve: $(VENV)/installed.stamp
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "Set DJANGO_SECRET_KEY (see README)."; exit 1; }
+	DJANGO_DEBUG=false $(PY) manage.py collectstatic --noinput -v0
+	DJANGO_DEBUG=false $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=false $(VENV)/bin/gunicorn magazine.wsgi -c gunicorn.conf.py
+
 test: $(VENV)/installed.stamp
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
