@@ -4,6 +4,7 @@ from django.utils.html import format_html
 
 from .. import roles
 from ..models import Agency, Article, Author, Category, SiteSettings
+from .ratings import RatingFiguresMixin
 
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
 
@@ -43,15 +44,23 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ("title", "status_label", "category", "author", "publish_at", "view_link")
+class ArticleAdmin(RatingFiguresMixin, admin.ModelAdmin):
+    list_display = (
+        "title",
+        "status_label",
+        "category",
+        "author",
+        "publish_at",
+        "rating_column",
+        "view_link",
+    )
     list_filter = ("status", "category", "author", "comments_enabled", "rating_enabled")
     list_select_related = ("category", "author")
     search_fields = ("title", "standfirst", "slug")
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("category", "author", "agencies")
-    actions = ("publish_selected", "unpublish_selected")
+    actions = ("publish_selected", "unpublish_selected", "reset_rating")
     fieldsets = (
         (None, {"fields": ("title", "slug", "standfirst", "body")}),
         ("Placement", {"fields": ("category", "tags", "author", "agencies")}),
@@ -87,9 +96,10 @@ class ArticleAdmin(admin.ModelAdmin):
         return roles.can_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
         if roles.can_publish(request.user):
-            return ()
-        return ("publish_at",)
+            return readonly
+        return (*readonly, "publish_at")
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not roles.can_publish(request.user):
