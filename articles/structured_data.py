@@ -35,4 +35,13 @@ def news_article(article, request, *, site_name, agencies, tags):
             "width": width,
             "height": height,
         }
+    # Only a rating readers can see, and only once there is one (Google's rule too).
+    if article.rating_enabled and article.rating_count:
+        data["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": round(article.rating_average, 1),
+            "ratingCount": article.rating_count,
+            "bestRating": 5,
+            "worstRating": 1,
+        }
     return data

@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
 
+TEST_ONLY_ENV = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
@@ -27,7 +28,8 @@ def _manage(*args, env=None):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"} | (env or {}),
+        # A clean environment: browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for themselves.
+        env={k: v for k, v in os.environ.items() if k not in TEST_ONLY_ENV} | (env or {}),
         capture_output=True,
         text=True,
         timeout=60,

@@ -5,6 +5,7 @@ from taggit.managers import TaggableManager
 
 from .. import roles
 from ..models import Agency, Article, Author, Category, SiteSettings
+from .ratings import RatingFiguresMixin
 from .widgets import TagAutocompleteWidget
 
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
@@ -45,15 +46,23 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ("title", "status_label", "category", "author", "publish_at", "view_link")
+class ArticleAdmin(RatingFiguresMixin, admin.ModelAdmin):
+    list_display = (
+        "title",
+        "status_label",
+        "category",
+        "author",
+        "publish_at",
+        "rating_column",
+        "view_link",
+    )
     list_filter = ("status", "category", "author", "comments_enabled", "rating_enabled")
     list_select_related = ("category", "author")
     search_fields = ("title", "standfirst", "slug")
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("category", "author", "agencies")
-    actions = ("publish_selected", "unpublish_selected")
+    actions = ("publish_selected", "unpublish_selected", "reset_rating")
     formfield_overrides = {TaggableManager: {"widget": TagAutocompleteWidget}}
     fieldsets = (
         (None, {"fields": ("title", "slug", "standfirst", "body")}),
@@ -90,9 +99,10 @@ class ArticleAdmin(admin.ModelAdmin):
         return roles.can_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
         if roles.can_publish(request.user):
-            return ()
-        return ("publish_at",)
+            return readonly
+        return (*readonly, "publish_at")
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not roles.can_publish(request.user):

@@ -11,6 +11,9 @@ from .. import images, richtext
 from .categories import Category
 from .people import Author
 
+# Votes per score, kept by `ArticleRating.objects` with F() updates (models/ratings.py).
+RATING_FIELDS = ("rating_1", "rating_2", "rating_3", "rating_4", "rating_5")
+
 BODY_EXTENSIONS = {
     "Bold": True,
     "Italic": True,
@@ -121,6 +124,11 @@ class Article(models.Model):
     )
     comments_enabled = models.BooleanField("comments open", default=True)
     rating_enabled = models.BooleanField("rating on", default=True)
+    rating_1 = models.PositiveIntegerField("votes for 1 star", default=0, editable=False)
+    rating_2 = models.PositiveIntegerField("votes for 2 stars", default=0, editable=False)
+    rating_3 = models.PositiveIntegerField("votes for 3 stars", default=0, editable=False)
+    rating_4 = models.PositiveIntegerField("votes for 4 stars", default=0, editable=False)
+    rating_5 = models.PositiveIntegerField("votes for 5 stars", default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -158,6 +166,12 @@ class Article(models.Model):
             self.publish_at = timezone.now()
         self.body_html = richtext.render_body(self.body, self.body_html)
         new_image = images.store_new_upload(self, "image")
+        if kwargs.get("update_fields") is None and not (
+            self._state.adding or kwargs.get("force_insert")
+        ):
+            # Votes change the counters concurrently; an instance loaded before them
+            # must not write its stale figures back.
+            kwargs["update_fields"] = self._fields_without_rating()
         super().save(*args, **kwargs)
         if new_image:
             images.make_renditions(self.image)
@@ -166,6 +180,16 @@ class Article(models.Model):
         return reverse(
             "articles:detail", kwargs={"category_path": self.category.path, "slug": self.slug}
         )
+
+    def _fields_without_rating(self):
+        deferred = self.get_deferred_fields()
+        return [
+            field.name
+            for field in self._meta.concrete_fields
+            if not field.primary_key
+            and field.attname not in deferred
+            and field.name not in RATING_FIELDS
+        ]
 
     def unique_slug(self):
         base = slugify(self.title)[:190] or "article"
@@ -218,3 +242,18 @@ class Article(models.Model):
             return ""
         joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         return f"With reporting by {joined}"
+
+    @property
+    def rating_histogram(self):
+        """(score, votes) from 5 down to 1."""
+        return [(score, getattr(self, f"rating_{score}")) for score in range(5, 0, -1)]
+
+    @property
+    def rating_count(self):
+        return sum(votes for _, votes in self.rating_histogram)
+
+    @property
+    def rating_average(self):
+        """The mean score, 0.0 before the first vote."""
+        count = self.rating_count
+        return sum(s * votes for s, votes in self.rating_histogram) / count if count else 0.0

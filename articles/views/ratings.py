@@ -1,0 +1,73 @@
+"""Article rating: a reader's vote, sent by the plain form or by static/js/rating.js."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from ..forms.ratings import RatingForm
+from ..models import Article, ArticleRating
+from ..models.articles import RATING_FIELDS
+from ..ratelimit import Rule, allowed
+from ..readers import client_ip_hash, get_reader
+
+READER_LIMIT = Rule(limit=10, period=60)
+# Higher than a reader's: many guests may share one address (offices, mobile networks).
+ADDRESS_LIMIT = Rule(limit=30, period=60)
+
+
+def wants_fragment(request):
+    """rating.js asks for the figures alone, to swap them in without a reload."""
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _refuse(request, message, status, article=None, form=None):
+    """A readable 4xx: plain text for rating.js, otherwise a page with the form beside it."""
+    if wants_fragment(request):
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    # The score the reader chose stays chosen, so a second try is one click.
+    chosen = form.cleaned_data["score"] if form is not None and form.is_valid() else None
+    context = {"article": article, "chosen": chosen, "message": message}
+    return render(request, "articles/rating_refused.html", context, status=status)
+
+
+def rate(request, article_id):
+    """Record the reader's vote on an article, then show the article's rating block."""
+    article = Article.objects.published().select_related("category").filter(pk=article_id).first()
+    if article is None:
+        return _refuse(request, "There is no published article to rate here.", 404)
+    # Not @require_POST: its 405 has an empty body, and readers deserve a sentence.
+    if request.method != "POST":
+        response = _refuse(request, "Votes are sent with the rating form.", 405, article)
+        response["Allow"] = "POST"
+        return response
+    if not article.rating_enabled:
+        return _refuse(request, "Rating is closed for this article.", 403, article)
+
+    form = RatingForm(request.POST)
+    # A new guest gets their token now, so their first vote counts against their limit.
+    reader = get_reader(request, create=True)
+    checks = [(reader.key, READER_LIMIT), (client_ip_hash(request), ADDRESS_LIMIT)]
+    if not allowed("rate", checks):
+        response = _refuse(
+            request,
+            "That is a lot of votes in a short time. Please wait a minute and vote again.",
+            429,
+            article,
+            form,
+        )
+        response["Retry-After"] = str(READER_LIMIT.period)
+        return response
+
+    if not form.is_valid():
+        return _refuse(request, form.errors["score"][0], 400, article)
+    score = form.cleaned_data["score"]
+    previous = ArticleRating.objects.rate(article, reader, score)
+
+    if wants_fragment(request):
+        article.refresh_from_db(fields=RATING_FIELDS)
+        return render(request, "articles/includes/rating.html#figures", {"article": article})
+    if previous is None:
+        messages.success(request, f"Thank you: your vote ({score} of 5) is counted.")
+    else:
+        messages.success(request, f"Your vote is now {score} of 5 (it was {previous}).")
+    return redirect(article.get_absolute_url() + "#rating")
