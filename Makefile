@@ -25,8 +25,10 @@ serve: $(VENV)/installed.stamp
 	DJANGO_DEBUG=false $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=false $(VENV)/bin/gunicorn magazine.wsgi -c gunicorn.conf.py
 
+# Browser tests run on their own, after the rest: they share one live server.
 test: $(VENV)/installed.stamp
-	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto -m "not e2e" $(PYTEST_ARGS)
+	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
 
 lint: $(VENV)/installed.stamp
 	$(VENV)/bin/ruff check .

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "articles.readers.ReaderTokenMiddleware",
+    "articles.pagecache.AnonymousPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -111,7 +112,12 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -216,6 +222,10 @@ LOGGING = {
 }
 
 # Open Magazine's own settings.
+# Anonymous readers' pages are kept this long at most (0 turns the page cache off);
+# changes invalidate them at once. Browsers may reuse form-less pages this long.
+MAGAZINE_PAGE_CACHE_SECONDS = int(os.environ.get("MAGAZINE_PAGE_CACHE_SECONDS", "600"))
+MAGAZINE_BROWSER_CACHE_SECONDS = 60
 # How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: none;
 # the client address is then REMOTE_ADDR). Used only for hashed rate-limit keys.
 MAGAZINE_TRUSTED_PROXIES = int(os.environ.get("MAGAZINE_TRUSTED_PROXIES", "0"))

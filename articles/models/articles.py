@@ -7,7 +7,7 @@ from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from .. import images, richtext
+from .. import images, pagecache, richtext
 from .categories import Category
 from .people import Author
 
@@ -61,6 +61,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(
             models.Q(category=category) | models.Q(category__path__startswith=category.path + "/")
         )
+
+    def next_scheduled_time(self):
+        """When the next scheduled article goes live, or None."""
+        upcoming = self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
+        return upcoming.aggregate(next=models.Min("publish_at"))["next"]
 
     def written_by(self, user):
         return self.filter(models.Q(created_by=user) | models.Q(author__user=user))
@@ -175,6 +180,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
         if new_image:
             images.make_renditions(self.image)
+        pagecache.invalidate(pagecache.article_page(self.pk), "articles")
 
     def get_absolute_url(self):
         return reverse(

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 
+from .. import pagecache
+
 # Top-level category slugs may not shadow the site's own URLs.
 RESERVED_SLUGS = {
     "admin", "author", "authors", "feeds", "media", "packs", "robots.txt", "search",
@@ -114,3 +116,4 @@ class Category(models.Model):
 
 def forget_cached_categories():
     cache.delete_many([PATHS_CACHE_KEY, NAVIGATION_CACHE_KEY])
+    pagecache.invalidate("site")

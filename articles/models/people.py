@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from .. import images
+from .. import images, pagecache
 
 
 class Author(models.Model):
@@ -38,6 +38,8 @@ class Author(models.Model):
         super().save(*args, **kwargs)
         if new_avatar:
             images.make_renditions(self.avatar)
+        # Bylines: on every listing, and on this author's articles.
+        pagecache.invalidate("articles", f"author:{self.pk}")
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 
+from .. import pagecache
 from .articles import RATING_FIELDS, Article
 
 SCORES = range(1, 6)
@@ -35,6 +36,7 @@ def _apply(article_id, changes):
     updates = {f"rating_{score}": F(f"rating_{score}") + n for score, n in changes.items() if n}
     if updates:
         Article.objects.filter(pk=article_id).update(**updates)
+        pagecache.invalidate(pagecache.article_page(article_id))
 
 
 class ArticleRatingQuerySet(models.QuerySet):
@@ -98,6 +100,7 @@ class ArticleRatingQuerySet(models.QuerySet):
             _lock_articles([article.pk])
             removed, _ = self.filter(article=article).delete()
             Article.objects.filter(pk=article.pk).update(**dict.fromkeys(RATING_FIELDS, 0))
+            pagecache.invalidate(pagecache.article_page(article.pk))
         return removed
 
     def in_bursts(self, votes, within):

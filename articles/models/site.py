@@ -1,6 +1,8 @@
 from django.core.cache import cache
 from django.db import models
 
+from .. import pagecache
+
 CACHE_KEY = "articles:site-settings"
 
 
@@ -34,6 +36,7 @@ class SiteSettings(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
         cache.delete(CACHE_KEY)
+        pagecache.invalidate("site")
 
     @classmethod
     def load(cls):

@@ -5,17 +5,19 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from .. import structured_data
+from .. import pagecache, structured_data
 from ..models import Article, Author, Category, SiteSettings
 
 
 class ArticleListMixin:
-    """Published articles, newest first, a page at a time."""
+    """Published articles, newest first, a page at a time; cached for anonymous readers."""
 
     paginate_by = settings.MAGAZINE_ARTICLES_PER_PAGE
     context_object_name = "articles"
 
     def get_queryset(self):
+        pagecache.depends_on(self.request, "articles", "site")
+        pagecache.expire_by(self.request, Article.objects.next_scheduled_time())
         return Article.objects.published().for_listing()
 
 
@@ -75,6 +77,13 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        if article.is_published:
+            pagecache.depends_on(
+                self.request,
+                pagecache.article_page(article.pk),
+                f"author:{article.author_id}",
+                "site",
+            )
         agencies, tags = article.agencies.all(), article.tags.all()
         return super().get_context_data(
             breadcrumbs=article.category.ancestors(),

@@ -1,0 +1,154 @@
+"""
+Page cache for anonymous readers.
+
+A view opts in by naming what its page shows (`depends_on(request, "article:12")`).
+The rendered page is kept with the version of each of those names; changing the
+content bumps the version (`invalidate("article:12")`), so exactly the pages
+that show it are rendered again on their next request, on every app server
+sharing the cache. A page whose content changed while it was being rendered is
+not kept.
+
+Only requests with no cookie but the CSRF one are served from or stored in the
+cache: a reader's own vote, messages, sessions and staff previews never are.
+Forms' CSRF tokens are stored as a placeholder and filled in per request.
+"""
+
+import hashlib
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
+
+CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")')
+CSRF_PLACEHOLDER = b"\x00csrf\x00"
+VERSION_PREFIX = "pagecache:version:"
+KEPT_HEADERS = ("Content-Type", "Content-Language")
+
+
+def article_page(pk):
+    """The name of what an article's own page shows (its text, rating, comments)."""
+    return f"article:{pk}"
+
+
+def depends_on(request, *names):
+    """Mark the page being rendered as showing these pieces of content."""
+    if not hasattr(request, "page_cache_names"):
+        request.page_cache_names = set()
+    request.page_cache_names.update(names)
+
+
+def invalidate(*names):
+    """Once the current transaction commits, re-render every page showing these names."""
+
+    def bump():
+        now = time.time_ns()
+        cache.set_many({VERSION_PREFIX + name: now for name in names}, None)
+
+    transaction.on_commit(bump)
+
+
+def expire_by(request, when):
+    """Keep the page no later than `when` (a scheduled article goes live then)."""
+    if when is not None:
+        seconds = max(1, int(when.timestamp() - time.time()))
+        current = getattr(request, "page_cache_seconds", seconds)
+        request.page_cache_seconds = min(current, seconds)
+
+
+def _versions(names, missing_value):
+    """The current version of each name; a missing one is created with `missing_value`."""
+    keys = [VERSION_PREFIX + name for name in names]
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, missing_value, None)  # add() keeps another server's value
+        found |= cache.get_many(missing)
+    return {key.removeprefix(VERSION_PREFIX): found.get(key) for key in keys}
+
+
+def _is_cacheable_request(request):
+    return (
+        settings.MAGAZINE_PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME}
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    """Serves and stores anonymous readers' pages; see the module docstring."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _is_cacheable_request(request):
+            return self.get_response(request)
+        key = "pagecache:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        entry = cache.get(key)
+        if entry and _versions(entry["names"], time.time_ns()) == entry["versions"]:
+            return self._serve(request, entry)
+        return self._render_and_store(request, key)
+
+    def _render_and_store(self, request, key):
+        started = time.time_ns()
+        response = self.get_response(request)
+        names = getattr(request, "page_cache_names", None)
+        if (
+            not names
+            or response.status_code != 200
+            or response.streaming
+            or response.cookies
+            or response.has_header("Cache-Control")
+        ):
+            return response
+        # A version newer than the render means the content changed meanwhile: the page
+        # may show the old content, so it is not kept. A new name starts just before.
+        versions = _versions(names, started - 1)
+        if any(version is None or version > started for version in versions.values()):
+            return response
+        content, has_form = CSRF_INPUT.subn(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+        entry = {
+            "names": sorted(names),
+            "versions": versions,
+            "content": content,
+            "has_form": bool(has_form),
+            "etag": '"' + hashlib.sha256(content).hexdigest()[:32] + '"',
+            "headers": {h: response[h] for h in KEPT_HEADERS if response.has_header(h)},
+        }
+        timeout = min(
+            settings.MAGAZINE_PAGE_CACHE_SECONDS,
+            getattr(request, "page_cache_seconds", None) or settings.MAGAZINE_PAGE_CACHE_SECONDS,
+        )
+        cache.set(key, entry, timeout)
+        self._add_http_caching(response, entry)
+        return response
+
+    def _serve(self, request, entry):
+        if not entry["has_form"] and request.headers.get("If-None-Match") == entry["etag"]:
+            response = HttpResponseNotModified()
+        else:
+            content = entry["content"]
+            if entry["has_form"]:
+                content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+            response = HttpResponse(content)
+            for header, value in entry["headers"].items():
+                response[header] = value
+        response["X-Page-Cache"] = "hit"
+        self._add_http_caching(response, entry)
+        return response
+
+    @staticmethod
+    def _add_http_caching(response, entry):
+        if entry["has_form"]:
+            # The page carries this reader's CSRF token: no shared cache may keep it.
+            response["Cache-Control"] = "private, no-cache"
+        else:
+            response["Cache-Control"] = f"public, max-age={settings.MAGAZINE_BROWSER_CACHE_SECONDS}"
+            response["ETag"] = entry["etag"]
+        patch_vary_headers(response, ("Cookie",))

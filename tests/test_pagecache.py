@@ -1,0 +1,128 @@
+"""The page cache serves anonymous readers, changes show at once, nothing personal leaks."""
+
+import datetime
+import re
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, ArticleRating, Category, SiteSettings
+from articles.readers import Reader
+
+from .factories import ArticleFactory, make_editor
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.MAGAZINE_PAGE_CACHE_SECONDS = 600
+
+
+def _token(html):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_anonymous_pages_are_served_from_the_cache(client, seed_article, django_assert_num_queries):
+    for url in ("/", "/world/", seed_article.get_absolute_url()):
+        first = client.get(url)
+        assert "X-Page-Cache" not in first
+        with django_assert_num_queries(0):
+            again = Client().get(url)
+        assert again["X-Page-Cache"] == "hit"
+        assert again.content.replace(b" ", b"")[:500] == first.content.replace(b" ", b"")[:500]
+
+
+def test_a_vote_shows_to_the_next_reader_at_once(seed_article):
+    url = seed_article.get_absolute_url()
+    assert "0 votes" in Client().get(url).content.decode()
+    ArticleRating.objects.rate(seed_article, Reader(user=None, token="reader-one"), 4)
+    page = Client().get(url)
+    assert "X-Page-Cache" not in page
+    assert "1 vote" in page.content.decode()
+
+
+def test_publishing_shows_on_the_home_page_at_once():
+    Client().get("/")
+    draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
+    assert draft.title not in Client().get("/").content.decode()
+    draft.publish()
+    assert draft.title in Client().get("/").content.decode()
+
+
+def test_a_scheduled_article_appears_when_its_time_comes():
+    scheduled = ArticleFactory(publish_at=timezone.now() + datetime.timedelta(seconds=2))
+    assert scheduled.title not in Client().get("/").content.decode()
+    assert Client().get("/")["X-Page-Cache"] == "hit"
+    time.sleep(2.5)  # no job runs at that moment: the cached home page must simply expire
+    assert scheduled.title in Client().get("/").content.decode()
+
+
+def test_a_changed_tagline_shows_on_every_page_at_once(seed_article):
+    Client().get("/")
+    Client().get(seed_article.get_absolute_url())
+    settings_row = SiteSettings.load()
+    settings_row.tagline = "Read all about it"
+    settings_row.save()
+    assert "Read all about it" in Client().get("/").content.decode()
+    assert "Read all about it" in Client().get(seed_article.get_absolute_url()).content.decode()
+
+
+def test_a_new_category_shows_in_the_navigation_at_once():
+    Client().get("/")
+    Category.objects.create(name="Culture", slug="culture")
+    assert 'href="/culture/"' in Client().get("/").content.decode()
+
+
+def test_nothing_personal_is_served_to_another_reader(seed_article):
+    url = seed_article.get_absolute_url()
+    voter = Client()
+    voter.get(url)
+    voter.post(reverse("articles:rate", args=[seed_article.pk]), {"score": 4}, follow=True)
+    own_page = voter.get(url).content.decode()
+    assert "Your vote: 4 of 5" in own_page
+
+    stranger = Client()
+    page = stranger.get(url)
+    html = page.content.decode()
+    assert "Your vote" not in html
+    assert "your vote (4 of 5) is counted" not in html.lower()
+    assert _token(html) != _token(own_page)
+    # The stranger's token works for the stranger: their vote is accepted.
+    stranger_csrf = Client(enforce_csrf_checks=True)
+    html = stranger_csrf.get(url).content.decode()
+    response = stranger_csrf.post(
+        reverse("articles:rate", args=[seed_article.pk]),
+        {"score": 5, "csrfmiddlewaretoken": _token(html)},
+    )
+    assert response.status_code == 302
+
+
+def test_two_readers_get_different_csrf_tokens_from_one_cached_page(seed_article):
+    url = seed_article.get_absolute_url()
+    Client().get(url)
+    first, second = Client().get(url), Client().get(url)
+    assert first["X-Page-Cache"] == second["X-Page-Cache"] == "hit"
+    assert _token(first.content.decode()) != _token(second.content.decode())
+    assert first["Cache-Control"] == "private, no-cache"
+    assert "Cookie" in first["Vary"]
+
+
+def test_staff_previews_and_signed_in_pages_are_never_cached(client, seed_article):
+    draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
+    client.force_login(make_editor())
+    assert client.get(draft.get_absolute_url()).status_code == 200
+    assert Client().get(draft.get_absolute_url()).status_code == 404
+    client.get("/")
+    assert "X-Page-Cache" not in client.get("/")
+
+
+def test_listing_pages_tell_browsers_they_may_revalidate(seed_article):
+    Client().get("/")
+    response = Client().get("/")
+    assert response["Cache-Control"].startswith("public, max-age=")
+    etag = response["ETag"]
+    assert Client().get("/", headers={"If-None-Match": etag}).status_code == 304
