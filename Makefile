@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || command -v python3)
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format lock serve clean
+.PHONY: run test lint format lock serve bench clean
 
 $(VENV)/installed.stamp: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ lock:
 	{ echo "# Locked versions: every machine installs exactly these (make run, make test, CI)."; \
 	  echo "# Regenerate with 'make lock' after changing pyproject.toml's dependencies."; \
 	  /tmp/open-magazine-lock/bin/pip freeze; } > requirements.txt
+
+# Throughput and latency of the main pages under wrk (see benchmarks/bench.py).
+bench: $(VENV)/installed.stamp
+	$(PY) benchmarks/bench.py
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -1,0 +1,206 @@
+"""
+`make bench`: gunicorn with the production settings on 127.0.0.1, a generated dataset,
+and wrk at 16 connections against the pages readers load most. Prints requests per
+second, p50/p99 latency, bytes per response and each page's ratio to the ceiling (a
+static file of the article page's size served by the same gunicorn), plus the RSS of
+each worker, as medians of several runs; writes the same to docs/performance.md.
+
+Environment: BENCH_SECONDS (per run, default 10), BENCH_RUNS (default 3),
+BENCH_ARTICLES (default 1000), BENCH_COMMENTS (per article, default 10),
+DATABASE_URL (default: a throwaway SQLite file under benchmarks/).
+"""
+
+import datetime
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PORT = int(os.environ.get("BENCH_PORT", "8231"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+ARTICLES = int(os.environ.get("BENCH_ARTICLES", "1000"))
+COMMENTS = int(os.environ.get("BENCH_COMMENTS", "10"))
+SEED_COMMENTS = 200
+SEED_PATH = "/world/russia/belarusian-russian-leaders-meet-as-west-prepares-to-ramp-up-pressure/"
+
+
+def environment(static_root, page_cache_seconds):
+    env = dict(os.environ)
+    env.update(
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="benchmark-only-" + "k" * 40,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_STATIC_ROOT=str(static_root),
+        MAGAZINE_PAGE_CACHE_SECONDS=str(page_cache_seconds),
+        GUNICORN_BIND=f"127.0.0.1:{PORT}",
+        GUNICORN_ACCESS_LOG="/dev/null",
+    )
+    env.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'benchmarks' / 'bench.sqlite3'}")
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def prepare_database(env):
+    if env["DATABASE_URL"].startswith("sqlite:"):
+        Path(env["DATABASE_URL"].removeprefix("sqlite:///")).unlink(missing_ok=True)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "flush", "--noinput", "-v0")  # a known dataset, also on PostgreSQL
+    manage(env, "load_seed")
+    manage(
+        env, "generate_demo", "--articles", str(ARTICLES),
+        "--comments-per-article", str(COMMENTS), "--seed-article-comments", str(SEED_COMMENTS),
+    )  # fmt: skip
+
+
+def start_server(env):
+    server = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "magazine.wsgi", "-c", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def stop_server(server):
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def worker_rss_mb(server):
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+    return sizes
+
+
+def fetch_size(path):
+    with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}") as response:
+        return len(response.read())
+
+
+def wrk(path):
+    """One wrk run: (requests/s, p50 ms, p99 ms)."""
+    out = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{SECONDS}s", "--latency", f"http://127.0.0.1:{PORT}{path}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    def ms(label):
+        value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise SystemExit(f"{path}: {errors.group(1)} error responses\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), ms("50"), ms("99")
+
+
+def measure(path):
+    wrk_warmup = subprocess.run(
+        ["wrk", "-t1", "-c4", "-d2s", f"http://127.0.0.1:{PORT}{path}"], capture_output=True
+    )
+    del wrk_warmup
+    runs = [wrk(path) for _ in range(RUNS)]
+    return tuple(statistics.median(values) for values in zip(*runs, strict=True))
+
+
+def main():
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
+    env = environment(static_root, page_cache_seconds=600)
+    prepare_database(env)
+    manage(env, "collectstatic", "--noinput", "-v0")
+
+    targets = [
+        ("home", "/"),
+        ("category", "/world/"),
+        ("article, 200 comments", SEED_PATH),
+        ("search", "/search/?q=sanctions"),
+    ]
+    results = {}
+    for mode, cache_seconds in (("cached", 600), ("uncached", 0)):
+        env = environment(static_root, cache_seconds)
+        if mode == "cached":
+            # The ceiling: a static file as large as the article page, same server.
+            server = start_server(env)
+            size = fetch_size(SEED_PATH)
+            stop_server(server)
+            (static_root / "ceiling.html").write_bytes(b"x" * size)
+        server = start_server(env)
+        try:
+            if mode == "cached":
+                results["static file (ceiling)"] = (*measure("/static/ceiling.html"), size)
+            for name, path in targets:
+                try:
+                    size = fetch_size(path)
+                except OSError:
+                    continue  # a page this checkout does not have yet
+                results[f"{name} ({mode})"] = (*measure(path), size)
+            rss = worker_rss_mb(server)
+        finally:
+            stop_server(server)
+
+    report = render(results, rss)
+    print(report)
+    (ROOT / "docs").mkdir(exist_ok=True)
+    (ROOT / "docs" / "performance.md").write_text(report)
+
+
+def render(results, rss):
+    ceiling = results["static file (ceiling)"][0]
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")), platform.processor(),
+    )  # fmt: skip
+    lines = [
+        "# Performance",
+        "",
+        f"Measured by `make bench` on {datetime.date.today()}: {os.cpu_count()} cores ({cpu}), "
+        f"Python {platform.python_version()}, database `{os.environ.get('DATABASE_URL', 'SQLite')}`"
+        f", {ARTICLES} generated articles with {COMMENTS} comments each; the seed article has "
+        f"{SEED_COMMENTS} comments. wrk: 2 threads, 16 connections, {SECONDS} s, median of "
+        f"{RUNS} runs, on the same machine as the server (so figures are best read as ratios).",
+        "",
+        "| page | requests/s | p50 ms | p99 ms | bytes | share of ceiling |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, (rps, p50, p99, size) in results.items():
+        lines.append(
+            f"| {name} | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {size:,} | {rps / ceiling:.0%} |"
+        )
+    lines += ["", "Worker RSS after the runs (MB): " + ", ".join(f"{mb:.0f}" for mb in rss), ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
