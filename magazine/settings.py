@@ -225,3 +225,12 @@ MAGAZINE_IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
 MAGAZINE_IMAGE_MAX_BYTES = 10 * 1024 * 1024
 MAGAZINE_IMAGE_MAX_PIXELS = 40_000_000
 MAGAZINE_IMAGE_WIDTHS = (480, 960, 1440)
+# Comments: close them this many days after publishing (unset: open while the article's
+# switch is on); top-level threads on the article page and per "View all comments" page.
+MAGAZINE_COMMENTS_CLOSE_AFTER_DAYS = (
+    int(os.environ["MAGAZINE_COMMENTS_CLOSE_AFTER_DAYS"])
+    if os.environ.get("MAGAZINE_COMMENTS_CLOSE_AFTER_DAYS")
+    else None
+)
+MAGAZINE_COMMENT_THREADS_ON_ARTICLE = 20
+MAGAZINE_COMMENT_THREADS_PER_PAGE = 50
