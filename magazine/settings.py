@@ -181,6 +181,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A refused comment is shown again with the reader's text (articles/views/pages.py).
+CSRF_FAILURE_VIEW = "articles.views.pages.csrf_failure"
 SECURE_CSP = {
     "default-src": [CSP.NONE],
     # The nonce appears only on pages that use it (the admin's import map); public

@@ -342,10 +342,13 @@ def test_comments_close_a_set_number_of_days_after_publishing(client, settings):
     assert "data-comment-form" in page(client, fresh)
 
 
-def test_a_post_without_a_csrf_token_is_refused(seed_article):
+def test_a_post_without_a_csrf_token_is_refused_with_the_text_kept(seed_article):
     client = Client(enforce_csrf_checks=True)
-    response = post(client, seed_article)
+    response = post(client, seed_article, body="Words worth keeping")
     assert response.status_code == 403
+    html = response.content.decode()
+    assert "Words worth keeping" in html and "your comment was not sent" in html
+    assert 'name="csrfmiddlewaretoken"' in html  # a fresh token to send it again
     assert not Comment.objects.exists()
 
 
@@ -579,3 +582,124 @@ def test_posting_touches_a_bounded_number_of_rows(client, seed_article):
     writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
     # The comment, its path, the article's count; sessions/messages storage at most one more.
     assert len(writes) <= 4, writes
+
+
+# --- With JavaScript: the same views answer with partials ---------------------------------
+
+FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}
+
+
+def test_with_javascript_a_post_returns_the_new_comment_fragment(client, seed_article):
+    approved_author()
+    data = {
+        "name": "Ann",
+        "email": "ann@example.com",
+        "body": "Quick one",
+        "form_started": started(),
+    }
+    response = client.post(reverse("articles:comment-post", args=[seed_article.pk]), data, **FETCH)
+    assert response.status_code == 201
+    html = response.content.decode()
+    comment = Comment.objects.get(article=seed_article)
+    assert html.lstrip().startswith(f'<li id="comment-{comment.pk}"') and "Quick one" in html
+
+
+def test_with_javascript_errors_come_back_as_the_form_with_the_text_kept(client, seed_article):
+    data = {"name": "Ann", "email": "nope", "body": "Kept words", "form_started": started()}
+    response = client.post(reverse("articles:comment-post", args=[seed_article.pk]), data, **FETCH)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert html.lstrip().startswith('<form class="comment-form"')
+    assert "Kept words" in html and "does not look right" in html
+
+
+def test_with_javascript_a_vote_returns_the_new_score(client, seed_article):
+    comment = CommentFactory(article=seed_article)
+    response = vote(client, comment, 1, **FETCH)
+    assert response.status_code == 200
+    assert 'aria-pressed="true"' in response.content.decode()
+    assert re.search(r"Score: </span>1<", response.content.decode())
+    refused = vote(client, CommentFactory(article=seed_article, status="pending"), 1, **FETCH)
+    assert refused.status_code == 400 and refused["Content-Type"].startswith("text/plain")
+
+
+def test_the_script_is_a_module_from_our_own_static_files(client, seed_article):
+    from django.contrib.staticfiles import finders
+
+    html = page(client, seed_article)
+    assert '<script src="/static/js/comments.js" type="module"></script>' in html
+    assert finders.find("js/comments.js")
+
+
+# --- Admin ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(make_editor())
+    return client
+
+
+def test_the_admin_queue_lists_pending_first_with_article_and_email(editor_client, seed_article):
+    approved = CommentFactory(article=seed_article, body="Older approved")
+    pending = CommentFactory(article=seed_article, status="pending", email="held@example.com")
+    html = editor_client.get(reverse("admin:articles_comment_changelist")).content.decode()
+    assert html.index(f"/{pending.pk}/change/") < html.index(f"/{approved.pk}/change/")
+    assert "held@example.com" in html and seed_article.title in html
+
+
+def test_bulk_actions_approve_spam_and_remove_keep_the_count_exact(editor_client, seed_article):
+    comments = [CommentFactory(article=seed_article, status="pending") for _ in range(3)]
+    url = reverse("admin:articles_comment_changelist")
+
+    def act(action, chosen):
+        editor_client.post(url, {"action": action, "_selected_action": [c.pk for c in chosen]})
+        seed_article.refresh_from_db()
+        return seed_article.comment_count
+
+    assert act("approve_selected", comments) == 3
+    assert act("mark_spam_selected", comments[:1]) == 2
+    assert act("remove_selected", comments[1:2]) == 1
+    assert act("approve_selected", comments) == 3
+
+
+def test_block_this_email_marks_spam_and_future_comments_go_to_spam(editor_client, seed_article):
+    comment = CommentFactory(article=seed_article, email="pest@example.com")
+    url = reverse("admin:articles_comment_changelist")
+    editor_client.post(url, {"action": "block_emails", "_selected_action": [comment.pk]})
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.SPAM
+    assert BlockedEmail.objects.filter(email="pest@example.com").exists()
+    assert moderation.is_blocked("Pest@Example.com")
+
+
+def test_the_admin_index_shows_how_many_comments_wait(editor_client, seed_article):
+    CommentFactory(article=seed_article, status="pending")
+    CommentFactory(article=seed_article, status="pending")
+    html = editor_client.get(reverse("admin:index")).content.decode()
+    assert "2 comments awaiting moderation" in html
+
+
+def test_deleting_a_comment_in_the_admin_takes_its_replies_and_the_count_follows(
+    editor_client, seed_article
+):
+    root = CommentFactory(article=seed_article)
+    CommentFactory(article=seed_article, parent=root, depth=2)
+    CommentFactory(article=seed_article)
+    editor_client.post(reverse("admin:articles_comment_delete", args=[root.pk]), {"post": "yes"})
+    seed_article.refresh_from_db()
+    assert Comment.objects.count() == 1 and seed_article.comment_count == 1
+
+
+def test_changing_the_status_in_the_admin_form_keeps_the_count(editor_client, seed_article):
+    comment = CommentFactory(article=seed_article, status="pending")
+    url = reverse("admin:articles_comment_change", args=[comment.pk])
+    data = {
+        "name": comment.name,
+        "email": comment.email,
+        "status": "approved",
+        "body": comment.body,
+    }
+    assert editor_client.post(url, data).status_code == 302
+    seed_article.refresh_from_db()
+    assert seed_article.comment_count == 1

@@ -337,3 +337,16 @@ def delete(request, comment_id):
         return redirect(comment.article.get_absolute_url() + "#comments")
     context = {"comment": comment, "article": comment.article, "action": "delete"}
     return render(request, "articles/comment_change.html", context)
+
+
+def csrf_refused(request, article_id):
+    """The comment form came back without a valid CSRF token (e.g. an expired session)."""
+    article = _published_article(article_id)
+    form = None
+    if article is not None:
+        form = CommentForm(request.POST, article=article, reader=get_reader(request))
+    message = (
+        "We could not check where this form came from, so your comment was not sent. "
+        "Your text is still here: please send it again."
+    )
+    return _refuse(request, message, 403, article=article, form=form)
