@@ -44,4 +44,6 @@ def news_article(article, request, *, site_name, agencies, tags):
             "bestRating": 5,
             "worstRating": 1,
         }
+    # Approved comments only: the denormalized count, no query.
+    data["commentCount"] = article.comment_count
     return data

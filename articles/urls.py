@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from . import converters
-from .views import ratings, reading
+from .views import comments, ratings, reading
 
 register_converter(converters.CategoryPathConverter, "category")
 
@@ -11,6 +11,12 @@ urlpatterns = [
     path("tag/<slug:slug>/", reading.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", reading.AuthorView.as_view(), name="author"),
     path("ratings/<int:article_id>/", ratings.rate, name="rate"),
+    path("comments/<int:article_id>/", comments.all_comments, name="comments"),
+    path("comments/<int:article_id>/post/", comments.post_comment, name="comment-post"),
+    path("comments/reply/<int:comment_id>/", comments.reply, name="comment-reply"),
+    path("comments/vote/<int:comment_id>/", comments.vote, name="comment-vote"),
+    path("comments/edit/<int:comment_id>/", comments.edit, name="comment-edit"),
+    path("comments/delete/<int:comment_id>/", comments.delete, name="comment-delete"),
     path("<category:category_path>/", reading.CategoryView.as_view(), name="category"),
     path(
         "<category:category_path>/<slug:slug>/",

@@ -187,6 +187,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A refused comment is shown again with the reader's text (articles/views/pages.py).
+CSRF_FAILURE_VIEW = "articles.views.pages.csrf_failure"
 SECURE_CSP = {
     "default-src": [CSP.NONE],
     # The nonce appears only on pages that use it (the admin's import map); public
@@ -235,3 +237,12 @@ MAGAZINE_IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
 MAGAZINE_IMAGE_MAX_BYTES = 10 * 1024 * 1024
 MAGAZINE_IMAGE_MAX_PIXELS = 40_000_000
 MAGAZINE_IMAGE_WIDTHS = (480, 960, 1440)
+# Comments: close them this many days after publishing (unset: open while the article's
+# switch is on); top-level threads on the article page and per "View all comments" page.
+MAGAZINE_COMMENTS_CLOSE_AFTER_DAYS = (
+    int(os.environ["MAGAZINE_COMMENTS_CLOSE_AFTER_DAYS"])
+    if os.environ.get("MAGAZINE_COMMENTS_CLOSE_AFTER_DAYS")
+    else None
+)
+MAGAZINE_COMMENT_THREADS_ON_ARTICLE = 20
+MAGAZINE_COMMENT_THREADS_PER_PAGE = 50

@@ -4,11 +4,12 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.utils import timezone
 from PIL import Image
 
 from articles import roles
-from articles.models import Article, Author, Category
+from articles.models import Article, Author, Category, Comment
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -79,3 +80,25 @@ def image_upload(name="photo.jpg", size=(1600, 900), fmt="JPEG", **save_kwargs):
         fmt, "application/octet-stream"
     )
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """An approved comment (counted on its article, as moderation would)."""
+
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    name = factory.Faker("first_name")
+    email = factory.Sequence(lambda n: f"reader{n}@example.com")
+    body = factory.Sequence(lambda n: f"Comment number {n}.")
+    status = Comment.Status.APPROVED
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        comment = super()._create(model_class, *args, **kwargs)
+        if comment.is_approved:
+            Article.objects.filter(pk=comment.article_id).update(
+                comment_count=F("comment_count") + 1
+            )
+        return comment

@@ -1,7 +1,18 @@
 from .articles import Agency, Article
 from .categories import Category
+from .comments import BlockedEmail, Comment, CommentVote
 from .people import Author
 from .ratings import ArticleRating
 from .site import SiteSettings
 
-__all__ = ["Agency", "Article", "ArticleRating", "Author", "Category", "SiteSettings"]
+__all__ = [
+    "Agency",
+    "Article",
+    "ArticleRating",
+    "Author",
+    "BlockedEmail",
+    "Category",
+    "Comment",
+    "CommentVote",
+    "SiteSettings",
+]

@@ -129,6 +129,8 @@ class Article(models.Model):
     )
     comments_enabled = models.BooleanField("comments open", default=True)
     rating_enabled = models.BooleanField("rating on", default=True)
+    # Approved comments, kept by `articles.moderation` with F() updates.
+    comment_count = models.PositiveIntegerField("comments", default=0, editable=False)
     rating_1 = models.PositiveIntegerField("votes for 1 star", default=0, editable=False)
     rating_2 = models.PositiveIntegerField("votes for 2 stars", default=0, editable=False)
     rating_3 = models.PositiveIntegerField("votes for 3 stars", default=0, editable=False)
@@ -174,7 +176,7 @@ class Article(models.Model):
         if kwargs.get("update_fields") is None and not (
             self._state.adding or kwargs.get("force_insert")
         ):
-            # Votes change the counters concurrently; an instance loaded before them
+            # Votes and comments change the counters concurrently; an instance loaded before them
             # must not write its stale figures back.
             kwargs["update_fields"] = self._fields_without_rating()
         super().save(*args, **kwargs)
@@ -195,6 +197,7 @@ class Article(models.Model):
             if not field.primary_key
             and field.attname not in deferred
             and field.name not in RATING_FIELDS
+            and field.name != "comment_count"
         ]
 
     def unique_slug(self):

@@ -7,6 +7,7 @@ from taggit.models import Tag
 
 from .. import pagecache, structured_data
 from ..models import Article, Author, Category, SiteSettings
+from . import comments
 
 
 class ArticleListMixin:
@@ -90,6 +91,7 @@ class ArticleDetailView(DetailView):
             credit_line=article.credit_line(agencies),
             tags=tags,
             is_preview=not article.is_published,
+            **comments.section_context(self.request, article),
             article_json_ld=structured_data.news_article(
                 article,
                 self.request,
@@ -99,3 +101,7 @@ class ArticleDetailView(DetailView):
             ),
             **kwargs,
         )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return comments.remember_sort(self.request, response)

@@ -1,0 +1,118 @@
+"""
+Comment moderation: the queue (pending first), bulk approve / spam / remove,
+"block this email", and blocked addresses. Every status change goes through
+`articles.moderation`, as on the public site, so article counts stay exact.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import Case, Value, When
+from django.utils.html import format_html
+
+from .. import moderation
+from ..models import BlockedEmail, Comment
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ("excerpt_column", "status", "article", "name", "email", "created_at", "score")
+    list_filter = ("status", "created_at", ("article", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("article__category",)
+    search_fields = ("body", "name", "email", "article__title")
+    date_hierarchy = "created_at"
+    # The queue first: pending comments, newest first, then everything else.
+    ordering = (
+        Case(When(status=Comment.Status.PENDING, then=Value(0)), default=Value(1)).asc(),
+        "-created_at",
+    )
+    actions = ("approve_selected", "mark_spam_selected", "remove_selected", "block_emails")
+    fields = (
+        "article",
+        "in_reply_to",
+        "name",
+        "email",
+        "user",
+        "status",
+        "body",
+        "score",
+        "created_at",
+        "edited_at",
+        "view_link",
+    )
+    readonly_fields = (
+        "article",
+        "in_reply_to",
+        "user",
+        "score",
+        "created_at",
+        "edited_at",
+        "view_link",
+    )
+
+    def has_add_permission(self, request):
+        return False  # readers write comments; editors answer on the site
+
+    @admin.display(description="comment")
+    def excerpt_column(self, comment):
+        return comment.excerpt
+
+    @admin.display(description="in reply to")
+    def in_reply_to(self, comment):
+        return comment.parent or "—"
+
+    @admin.display(description="on site")
+    def view_link(self, comment):
+        return format_html('<a href="{}">View</a>', comment.get_absolute_url())
+
+    def save_model(self, request, obj, form, change):
+        """A status chosen in the form goes through moderation, so the count follows."""
+        new_status = obj.status
+        if change and "status" in form.changed_data:
+            obj.status = form.initial["status"]
+        if change and "body" in form.changed_data:
+            obj.edit(obj.body)
+        else:
+            obj.save()
+        moderation.set_status([obj.pk], new_status)
+        obj.status = new_status
+
+    def delete_model(self, request, obj):
+        moderation.delete(Comment.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        moderation.delete(queryset)
+
+    def _done(self, request, count, what):
+        self.message_user(request, f"{count} comment(s) {what}.", messages.SUCCESS)
+
+    @admin.action(description="Approve selected comments", permissions=("change",))
+    def approve_selected(self, request, queryset):
+        self._done(request, moderation.approve(queryset), "approved")
+
+    @admin.action(description="Mark selected comments as spam", permissions=("change",))
+    def mark_spam_selected(self, request, queryset):
+        self._done(request, moderation.mark_spam(queryset), "marked as spam")
+
+    @admin.action(description="Remove selected comments", permissions=("change",))
+    def remove_selected(self, request, queryset):
+        self._done(request, moderation.remove(queryset), "removed")
+
+    @admin.action(
+        description="Block the email addresses of selected comments (and mark them as spam)",
+        permissions=("change",),
+    )
+    def block_emails(self, request, queryset):
+        emails = set(queryset.values_list("email", flat=True))
+        added = moderation.block_emails(emails, reason="Blocked from the comment queue")
+        spam = moderation.mark_spam(queryset)
+        self.message_user(
+            request,
+            f"{added} address(es) blocked; {spam} comment(s) marked as spam.",
+            messages.SUCCESS,
+        )
+
+
+@admin.register(BlockedEmail)
+class BlockedEmailAdmin(admin.ModelAdmin):
+    list_display = ("email", "reason", "created_at")
+    search_fields = ("email", "reason")
+    fields = ("email", "reason")

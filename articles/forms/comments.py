@@ -1,0 +1,122 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from ..antispam import SpamGuardMixin
+from ..models import Comment
+from ..models.comments import MAX_LENGTH
+
+BODY_HELP = (
+    f"Plain text, up to {MAX_LENGTH:,} characters. Leave a blank line between paragraphs; "
+    "links become clickable."
+)
+BODY_ERRORS = {
+    "required": "Write your comment before sending it.",
+    "max_length": f"A comment can be at most {MAX_LENGTH:,} characters long "
+    "(this one has %(show_value)d).",
+}
+
+
+class CommentForm(SpamGuardMixin, forms.ModelForm):
+    """A new comment or reply. The article, reader and status are set by the view."""
+
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Comment
+        fields = ("name", "email", "body")
+        labels = {"name": "Name", "email": "Email", "body": "Comment"}
+        help_texts = {"email": "Never shown on the site.", "body": BODY_HELP}
+        error_messages = {
+            "name": {"required": "Give a name to show with your comment."},
+            "email": {
+                "required": "Give your email address; it is never shown.",
+                "invalid": "That email address does not look right: check it and send again.",
+            },
+            "body": BODY_ERRORS,
+        }
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, article, reader, **kwargs):
+        self.article, self.reader = article, reader
+        if reader.user and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "name": reader.user.get_full_name() or reader.user.get_username(),
+                "email": reader.user.email,
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.reply_to = None
+
+    def clean_parent(self):
+        """The comment replied to: visible to this reader, on this article."""
+        parent_id = self.cleaned_data.get("parent")
+        if parent_id is None:
+            return None
+        parent = (
+            Comment.objects.visible_to(self.reader)
+            .filter(pk=parent_id, article=self.article)
+            .select_related("parent")
+            .first()
+        )
+        if parent is None:
+            raise ValidationError(
+                "The comment you are replying to is not on this article or was removed. "
+                "Your text is still here: you can post it as a new comment.",
+                code="bad_parent",
+            )
+        self.reply_to = parent
+        return parent.attach_reply()
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise ValidationError(BODY_ERRORS["required"], code="required")
+        return body
+
+    def clean(self):
+        cleaned_data = super().clean()
+        body, email = cleaned_data.get("body"), cleaned_data.get("email")
+        if body and email and self._is_duplicate(body, email):
+            raise ValidationError("You already posted this comment here.", code="duplicate")
+        return cleaned_data
+
+    def _is_duplicate(self, body, email):
+        same_person = Q(email=email.strip().lower())
+        if self.reader.user:
+            same_person |= Q(user=self.reader.user)
+        elif self.reader.token:
+            same_person |= Q(reader_hash=self.reader.token_hash)
+        return (
+            Comment.objects.filter(same_person, article=self.article, body=body)
+            .exclude(status=Comment.Status.REMOVED)
+            .exists()
+        )
+
+
+class CommentEditForm(forms.ModelForm):
+    class Meta:
+        model = Comment
+        fields = ("body",)
+        labels = {"body": "Comment"}
+        help_texts = {"body": BODY_HELP}
+        error_messages = {"body": BODY_ERRORS}
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise ValidationError(BODY_ERRORS["required"], code="required")
+        return body
+
+
+class CommentVoteForm(forms.Form):
+    value = forms.TypedChoiceField(
+        choices=[("1", "Up"), ("-1", "Down")],
+        coerce=int,
+        error_messages={
+            "required": "Choose up or down.",
+            "invalid_choice": "A vote on a comment is up or down.",
+        },
+    )

@@ -1,0 +1,357 @@
+"""
+Reader comments: threads, moderation status and votes.
+
+Threading follows django-comments-xtd: each comment stores its thread (the
+top-level comment), its parent and its depth, so one ordered query returns a
+whole tree. Instead of xtd's renumbered `order` column, the position is a
+materialized path of zero-padded ids ("0000000012/0000000045"): sorting by it
+gives tree order with replies oldest first, and a new reply never renumbers
+its thread, so posting touches a bounded number of rows.
+
+Status changes go through `articles.moderation`, which keeps the article's
+approved-comment count (`Article.comment_count`) exact with F() updates.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.html import urlize
+
+from .. import richtext
+from .articles import Article
+
+MAX_DEPTH = 5
+MAX_LENGTH = 5000
+PATH_DIGITS = 10
+# Readers may change or delete their own comment for this long after posting.
+EDIT_WINDOW = timedelta(minutes=15)
+
+
+def render_body(text):
+    """Plain text to HTML once, on save: escaped, paragraphs kept, links clickable."""
+    html = richtext.paragraphs_to_html(text)
+    # urlize on already-escaped text must not escape it again (autoescape=False).
+    return urlize(html, trim_url_limit=60, nofollow=False, autoescape=False).replace(
+        "<a href=", '<a rel="nofollow ugc noopener" href='
+    )
+
+
+def comments_open(article, now=None):
+    """Whether readers may post on the article: its switch, and the optional time limit."""
+    if not article.comments_enabled:
+        return False
+    days = settings.MAGAZINE_COMMENTS_CLOSE_AFTER_DAYS
+    if days is None or article.publish_at is None:
+        return True
+    return (now or timezone.now()) < article.publish_at + timedelta(days=days)
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def by_reader(self, reader):
+        """Comments written by a reader (an account, or a guest's token)."""
+        if reader.user:
+            return self.filter(user=reader.user)
+        if reader.token:
+            return self.filter(reader_hash=reader.token_hash)
+        return self.none()
+
+    def visible_to(self, reader):
+        """Approved comments, plus the reader's own ones awaiting moderation."""
+        return self.filter(_visible(reader))
+
+    def top_level(self):
+        return self.filter(parent__isnull=True)
+
+    def threads_for(self, reader, sort):
+        """Top-level comments in the reader's chosen order.
+
+        A removed one stays (shown as removed) while its thread has approved replies.
+        """
+        answered = Exists(
+            Comment.objects.filter(thread=OuterRef("pk"), status=Comment.Status.APPROVED).exclude(
+                pk=OuterRef("pk")
+            )
+        )
+        return (
+            self.top_level()
+            .filter(_visible(reader) | (Q(status=Comment.Status.REMOVED) & answered))
+            .order_by(*THREAD_ORDER[sort])
+        )
+
+    def in_threads(self, thread_ids, reader, sort):
+        """The comments of these threads: threads in the chosen order, each in tree order.
+
+        Removed comments come too, to stand in for a removed parent of visible replies.
+        """
+        thread_order = [
+            f"-thread__{field[1:]}" if field.startswith("-") else f"thread__{field}"
+            for field in THREAD_ORDER[sort]
+        ]
+        return (
+            self.filter(thread__in=thread_ids)
+            .filter(_visible(reader) | Q(status=Comment.Status.REMOVED))
+            .order_by(*thread_order, "path")
+        )
+
+
+def _visible(reader):
+    mine = Q(status=Comment.Status.PENDING) & (
+        Q(user=reader.user)
+        if reader.user
+        else Q(reader_hash=reader.token_hash)
+        if reader.token
+        else Q(pk__in=[])
+    )
+    return Q(status=Comment.Status.APPROVED) | mine
+
+
+def prune_for_display(comments, reader):
+    """Mark what each loaded comment shows; drop removed ones nobody replied to visibly.
+
+    `comments` is in tree order, so children come after their parents.
+    """
+    kept, needed = [], set()
+    for comment in reversed(comments):
+        comment.shown = comment.is_approved or (
+            comment.status == Comment.Status.PENDING and comment.is_by(reader)
+        )
+        if comment.shown or comment.pk in needed:
+            kept.append(comment)
+            if comment.parent_id:
+                needed.add(comment.parent_id)
+    kept.reverse()
+    return kept
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting moderation"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    class Sort(models.TextChoices):
+        NEWEST = "newest", "Newest"
+        OLDEST = "oldest", "Oldest"
+        VOTES = "votes", "Most voted"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    # The top-level comment of the thread (itself for a top-level comment); set on insert.
+    thread = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, editable=False, related_name="+"
+    )
+    depth = models.PositiveSmallIntegerField(default=1, editable=False)
+    path = models.CharField(max_length=(PATH_DIGITS + 1) * MAX_DEPTH, editable=False, default="")
+    name = models.CharField(max_length=80)
+    email = models.EmailField(help_text="Never shown on the site.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    reader_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="A keyed hash of a guest's reader token; the token itself is never stored.",
+    )
+    body = models.TextField("text", max_length=MAX_LENGTH)
+    body_html = models.TextField(editable=False, default="")
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    score = models.IntegerField(default=0, editable=False, help_text="Up votes minus down votes.")
+    created_at = models.DateTimeField("posted at", default=timezone.now, editable=False)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [
+            models.Index(fields=("article", "status", "parent"), name="comment_article_status_idx"),
+            models.Index(fields=("thread", "path"), name="comment_thread_path_idx"),
+            models.Index(fields=("status", "-created_at"), name="comment_status_created_idx"),
+            models.Index(fields=("email", "status"), name="comment_email_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(depth__gte=1, depth__lte=MAX_DEPTH), name="comment_depth_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, depth=1) | Q(parent__isnull=False, depth__gt=1),
+                name="comment_depth_matches_parent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} on “{self.article}”: {self.excerpt}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_body(self.body)
+        self.email = self.email.strip().lower()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if not self.path:
+                # The path needs the new id: one more write, to this row only.
+                segment = f"{self.pk:0{PATH_DIGITS}d}"
+                self.path = f"{self.parent.path}/{segment}" if self.parent_id else segment
+                self.thread_id = self.parent.thread_id if self.parent_id else self.pk
+                Comment.objects.filter(pk=self.pk).update(path=self.path, thread=self.thread_id)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self):
+        return f"comment-{self.pk}"
+
+    @property
+    def excerpt(self):
+        text = " ".join(self.body.split())
+        return text if len(text) <= 60 else text[:59] + "…"
+
+    @property
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_edited(self):
+        return self.edited_at is not None
+
+    def attach_reply(self):
+        """The comment a reply to this one hangs under: deeper replies stay at the cap."""
+        return self if self.depth < MAX_DEPTH else self.parent
+
+    def is_by(self, reader):
+        if reader.user:
+            return self.user_id == reader.user.pk
+        return bool(reader.token) and self.reader_hash == reader.token_hash
+
+    def can_change(self, reader, now=None):
+        """Its author for 15 minutes after posting; editors at any time."""
+        if self.status not in (self.Status.PENDING, self.Status.APPROVED):
+            return False
+        if reader.user and reader.user.has_perm("articles.change_comment"):
+            return True
+        return self.is_by(reader) and (now or timezone.now()) < self.created_at + EDIT_WINDOW
+
+    def edit(self, body):
+        self.body = body
+        self.edited_at = timezone.now()
+        self.save(update_fields=("body", "body_html", "edited_at"))
+
+
+THREAD_ORDER = {
+    Comment.Sort.NEWEST: ("-created_at", "-id"),
+    Comment.Sort.OLDEST: ("created_at", "id"),
+    Comment.Sort.VOTES: ("-score", "-created_at", "-id"),
+}
+
+
+class CommentVoteQuerySet(models.QuerySet):
+    def by_reader(self, reader):
+        if reader.user:
+            return self.filter(user=reader.user)
+        if reader.token:
+            return self.filter(reader_hash=reader.token_hash)
+        return self.none()
+
+    def vote(self, comment, reader, value):
+        """Record the reader's vote or change it; return the comment's new score."""
+        if value not in (CommentVote.UP, CommentVote.DOWN):
+            raise ValueError(f"A vote is +1 or -1, not {value!r}.")
+        if reader.user:
+            identity = {"user": reader.user}
+        elif reader.token:
+            identity = {"reader_hash": reader.token_hash}
+        else:
+            raise ValueError("A vote needs a signed-in reader or a guest token.")
+        with transaction.atomic():
+            # The comment's row lock serializes votes on it: the score stays exact.
+            locked = Comment.objects.select_for_update().only("pk").get(pk=comment.pk)
+            vote = self.filter(comment=locked, **identity).first()
+            if vote is None:
+                self.create(comment=locked, value=value, **identity)
+                change = value
+            else:
+                change = value - vote.value
+                if change:
+                    vote.value = value
+                    vote.save(update_fields=("value", "updated_at"))
+            if change:
+                Comment.objects.filter(pk=comment.pk).update(score=F("score") + change)
+            return Comment.objects.values_list("score", flat=True).get(pk=comment.pk)
+
+
+class CommentVote(models.Model):
+    """One reader's up or down vote on one comment; a second vote replaces the first."""
+
+    UP, DOWN = 1, -1
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
+    value = models.SmallIntegerField(choices=[(UP, "Up"), (DOWN, "Down")])
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reader_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField("voted at", auto_now_add=True)
+    updated_at = models.DateTimeField("changed at", auto_now=True)
+
+    objects = CommentVoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = "comment vote"
+        constraints = [
+            models.CheckConstraint(condition=Q(value__in=(1, -1)), name="comment_vote_up_or_down"),
+            models.CheckConstraint(
+                condition=Q(user__isnull=True) | Q(reader_hash=""),
+                name="comment_vote_user_or_guest_not_both",
+            ),
+            models.UniqueConstraint(
+                fields=("comment", "user"),
+                condition=Q(user__isnull=False),
+                name="comment_vote_one_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=("comment", "reader_hash"),
+                condition=~Q(reader_hash=""),
+                name="comment_vote_one_per_guest",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{'+1' if self.value > 0 else '-1'} on comment {self.comment_id}"
+
+
+class BlockedEmail(models.Model):
+    """An address whose comments go straight to spam (see `articles.moderation`)."""
+
+    email = models.EmailField(unique=True)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField("blocked at", auto_now_add=True)
+
+    class Meta:
+        ordering = ("email",)
+        verbose_name = "blocked email address"
+        verbose_name_plural = "blocked email addresses"
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)

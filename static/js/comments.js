@@ -1,0 +1,162 @@
+// Comments without a reload. Every form works alone; this sends the same forms by
+// fetch and swaps in the partials the server renders (includes/comments.html).
+
+const HEADERS = { "X-Requested-With": "fetch" };
+const GENERIC_ERROR = "That could not be sent. Please check your connection and try again.";
+
+const parse = (html) => new DOMParser().parseFromString(html, "text/html").body.firstElementChild;
+
+function showError(form, text) {
+  const status = form.querySelector("[data-comment-form-status]");
+  if (status) {
+    status.replaceChildren(Object.assign(document.createElement("p"), {
+      className: "message message-error",
+      textContent: text,
+    }));
+  }
+}
+
+// Insert a new comment: a reply after its parent's last descendant, a new thread on top
+// (newest first) or at the end.
+function insertComment(list, item, parentId) {
+  const parent = parentId && document.getElementById(`comment-${parentId}`);
+  if (parent) {
+    const depth = Number(parent.dataset.depth);
+    let last = parent;
+    while (last.nextElementSibling && Number(last.nextElementSibling.dataset.depth) > depth) {
+      last = last.nextElementSibling;
+    }
+    last.after(item);
+  } else if (list.dataset.sort === "newest") {
+    list.prepend(item);
+  } else {
+    list.append(item);
+  }
+  document.querySelector("[data-comments-empty]")?.remove();
+  item.scrollIntoView({ block: "nearest" });
+  item.querySelector(".comment__permalink")?.focus();
+}
+
+async function sendComment(form) {
+  const button = form.querySelector("button[type=submit]");
+  const data = new FormData(form);
+  button.disabled = true;
+  try {
+    const response = await fetch(form.action, { method: "POST", body: data, headers: HEADERS, credentials: "same-origin" });
+    const body = await response.text();
+    if (response.status === 201) {
+      const list = document.querySelector("[data-comment-list]");
+      insertComment(list, parse(body), data.get("parent"));
+      if (form.dataset.replyForm) {
+        form.remove();
+      } else {
+        form.querySelector("textarea").value = "";
+        form.querySelector("[data-comment-form-status]").replaceChildren();
+      }
+      return;
+    }
+    const isHtml = (response.headers.get("Content-Type") || "").startsWith("text/html");
+    const fresh = isHtml && parse(body);
+    if (fresh && fresh.matches("[data-comment-form]")) {
+      // The server's form keeps the reader's text, shows the errors and a fresh timestamp.
+      const suffix = form.dataset.replyForm;
+      if (suffix) {
+        fresh.dataset.replyForm = suffix;
+        renameIds(fresh, suffix);
+      }
+      form.replaceWith(fresh);
+      enhanceForm(fresh);
+      fresh.querySelector("[data-comment-form-status]")?.focus();
+    } else {
+      showError(form, body && !isHtml ? body : GENERIC_ERROR);
+    }
+  } catch {
+    showError(form, GENERIC_ERROR);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function renameIds(form, suffix) {
+  for (const element of form.querySelectorAll("[id]")) {
+    element.id = `${element.id}-${suffix}`;
+  }
+  for (const label of form.querySelectorAll("label[for]")) {
+    label.htmlFor = `${label.htmlFor}-${suffix}`;
+  }
+  for (const element of form.querySelectorAll("[aria-describedby]")) {
+    element.setAttribute("aria-describedby", element.getAttribute("aria-describedby").split(" ").map((id) => `${id}-${suffix}`).join(" "));
+  }
+}
+
+function enhanceForm(form) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    sendComment(form);
+  });
+}
+
+// "Reply" opens a copy of the main form under the comment instead of a new page.
+function openReplyForm(link) {
+  const item = link.closest("[data-comment]");
+  const existing = item.querySelector("[data-reply-form]");
+  if (existing) {
+    existing.querySelector("textarea").focus();
+    return;
+  }
+  const main = document.querySelector("[data-comment-form]:not([data-reply-form])");
+  if (!main) {
+    return;
+  }
+  const form = main.cloneNode(true);
+  const parentId = link.dataset.commentReply;
+  form.dataset.replyForm = parentId;
+  renameIds(form, parentId);
+  form.querySelector("[name=parent]").value = parentId;
+  form.querySelector("textarea").value = "";
+  form.querySelector("[data-comment-form-status]").replaceChildren();
+  item.querySelector(".comment__inner").append(form);
+  enhanceForm(form);
+  form.querySelector("textarea").focus();
+}
+
+async function sendVote(form, button) {
+  const data = new FormData(form);
+  data.set("value", button.value);
+  try {
+    const response = await fetch(form.action, { method: "POST", body: data, headers: HEADERS, credentials: "same-origin" });
+    const body = await response.text();
+    if (response.ok) {
+      const fresh = parse(body);
+      form.replaceWith(fresh);
+      enhanceVotes(fresh);
+      fresh.querySelector(`button[value="${button.value}"]`)?.focus();
+    } else {
+      button.title = body || GENERIC_ERROR;
+      form.querySelector("[data-comment-score]").textContent = body || GENERIC_ERROR;
+    }
+  } catch {
+    form.querySelector("[data-comment-score]").textContent = GENERIC_ERROR;
+  }
+}
+
+function enhanceVotes(form) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    sendVote(form, event.submitter);
+  });
+}
+
+for (const form of document.querySelectorAll("[data-comment-form]")) {
+  enhanceForm(form);
+}
+for (const form of document.querySelectorAll("[data-comment-votes]")) {
+  enhanceVotes(form);
+}
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("[data-comment-reply]");
+  if (link) {
+    event.preventDefault();
+    openReplyForm(link);
+  }
+});
