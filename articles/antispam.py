@@ -12,11 +12,16 @@ from django.core.exceptions import ValidationError
 TIMESTAMP_SALT = "articles.antispam.form-started"
 
 
+def fresh_timestamp():
+    """A signed "this form was shown now" (also filled into pages served from cache)."""
+    return signing.TimestampSigner(salt=TIMESTAMP_SALT).sign("form")
+
+
 class FreshTimestampInput(forms.HiddenInput):
     """Always renders a new signed timestamp, also when the form is re-shown."""
 
     def format_value(self, value):
-        return signing.TimestampSigner(salt=TIMESTAMP_SALT).sign("form")
+        return fresh_timestamp()
 
 
 class SpamGuardMixin(forms.Form):

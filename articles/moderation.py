@@ -16,6 +16,7 @@ from collections import Counter
 from django.db import transaction
 from django.db.models import F, Q
 
+from . import pagecache
 from .models import Article, BlockedEmail, Comment
 from .models.comments import render_body
 
@@ -80,6 +81,7 @@ def set_status(comments, status):
         if not rows:
             return 0
         Comment.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(status=status)
+        pagecache.invalidate(*{pagecache.article_page(article_id) for _, article_id, _ in rows})
         for article_id, change in sorted(_count_changes(rows, status).items()):
             if change:
                 Article.objects.filter(pk=article_id).update(
@@ -134,6 +136,8 @@ def delete(comments):
                 thread_id=thread_id, path__startswith=path + "/"
             )
         doomed = Comment.objects.filter(affected)
+        articles = set(doomed.values_list("article_id", flat=True))
+        pagecache.invalidate(*map(pagecache.article_page, articles))
         set_status(doomed, Comment.Status.REMOVED)
         deleted, _ = doomed.delete()
     return deleted

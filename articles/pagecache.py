@@ -10,7 +10,8 @@ not kept.
 
 Only requests with no cookie but the CSRF one are served from or stored in the
 cache: a reader's own vote, messages, sessions and staff previews never are.
-Forms' CSRF tokens are stored as a placeholder and filled in per request.
+Forms' CSRF tokens and spam-guard timestamps are stored as placeholders and
+filled in for each request.
 """
 
 import hashlib
@@ -24,8 +25,17 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 
-CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")')
-CSRF_PLACEHOLDER = b"\x00csrf\x00"
+from . import antispam
+
+# Per-request values inside forms: kept as placeholders, filled in for each reader.
+PER_REQUEST_FIELDS = (
+    (re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")'), b"\x00csrf\x00", get_token),
+    (
+        re.compile(rb'(name="[\w-]*form_started" value=")[^"]+(")'),
+        b"\x00form-started\x00",
+        lambda request: antispam.fresh_timestamp(),
+    ),
+)
 VERSION_PREFIX = "pagecache:version:"
 KEPT_HEADERS = ("Content-Type", "Content-Language")
 
@@ -112,7 +122,10 @@ class AnonymousPageCacheMiddleware:
         versions = _versions(names, started - 1)
         if any(version is None or version > started for version in versions.values()):
             return response
-        content, has_form = CSRF_INPUT.subn(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+        content, has_form = response.content, False
+        for pattern, placeholder, _ in PER_REQUEST_FIELDS:
+            content, found = pattern.subn(rb"\1" + placeholder + rb"\2", content)
+            has_form = has_form or bool(found)
         entry = {
             "names": sorted(names),
             "versions": versions,
@@ -135,7 +148,9 @@ class AnonymousPageCacheMiddleware:
         else:
             content = entry["content"]
             if entry["has_form"]:
-                content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+                for _, placeholder, value_for in PER_REQUEST_FIELDS:
+                    if placeholder in content:
+                        content = content.replace(placeholder, value_for(request).encode())
             response = HttpResponse(content)
             for header, value in entry["headers"].items():
                 response[header] = value

@@ -1,4 +1,5 @@
 import os
+import time
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -50,6 +51,13 @@ def _empty_cache(_test_settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def one_rate_limit_window(monkeypatch):
+    """Stop the clock, so that all of a test's attempts fall in one rate-limit window."""
+    frozen = time.time()
+    monkeypatch.setattr(time, "time", lambda: frozen)
 
 
 @pytest.fixture

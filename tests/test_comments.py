@@ -272,6 +272,7 @@ def test_a_filled_honeypot_is_refused(client, seed_article):
     assert not Comment.objects.exists()
 
 
+@pytest.mark.usefixtures("one_rate_limit_window")
 def test_one_comment_per_15_seconds_per_reader(client, seed_article):
     approved_author()
     assert post(client, seed_article, body="first").status_code == 302
@@ -280,6 +281,7 @@ def test_one_comment_per_15_seconds_per_reader(client, seed_article):
     assert Comment.objects.filter(article=seed_article).count() == 1
 
 
+@pytest.mark.usefixtures("one_rate_limit_window")
 def test_one_address_is_limited_even_for_readers_without_cookies(seed_article):
     approved_author()
     assert post(Client(), seed_article, body="first").status_code == 302

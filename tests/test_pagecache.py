@@ -126,3 +126,27 @@ def test_listing_pages_tell_browsers_they_may_revalidate(seed_article):
     assert response["Cache-Control"].startswith("public, max-age=")
     etag = response["ETag"]
     assert Client().get("/", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_comments_show_to_the_next_reader_at_once(seed_article):
+    from articles import moderation
+    from articles.models import Comment
+
+    url = seed_article.get_absolute_url()
+    Client().get(url)
+    comment = Comment(article=seed_article, name="Ola", email="ola@example.com", body="First!")
+    moderation.post(comment, user=make_editor())
+    page = Client().get(url).content.decode()
+    assert "First!" in page
+    moderation.remove(Comment.objects.filter(pk=comment.pk))
+    assert "First!" not in Client().get(url).content.decode()
+
+
+def test_a_cached_comment_form_carries_a_fresh_spam_guard_timestamp(seed_article):
+    url = seed_article.get_absolute_url()
+    first = Client().get(url).content.decode()
+    time.sleep(1.1)
+    again = Client().get(url)
+    assert again["X-Page-Cache"] == "hit"
+    stamp = re.compile(r'name="form_started" value="([^"]+)"')
+    assert stamp.search(again.content.decode()).group(1) != stamp.search(first).group(1)

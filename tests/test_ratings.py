@@ -273,6 +273,7 @@ def test_with_rating_off_the_block_is_hidden_and_votes_are_refused(client, seed_
     assert not ArticleRating.objects.exists()
 
 
+@pytest.mark.usefixtures("one_rate_limit_window")
 def test_one_reader_is_limited_to_ten_votes_a_minute_from_any_address(client, seed_article):
     for n in range(10):
         assert (
@@ -287,6 +288,7 @@ def test_one_reader_is_limited_to_ten_votes_a_minute_from_any_address(client, se
     assert ArticleRating.objects.get().score == 5  # the tenth vote counted, not the refused 4
 
 
+@pytest.mark.usefixtures("one_rate_limit_window")
 def test_one_address_is_limited_even_for_readers_without_cookies(seed_article):
     limit = rating_views.ADDRESS_LIMIT.limit
     for _ in range(limit):

@@ -20,7 +20,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.html import urlize
 
-from .. import richtext
+from .. import pagecache, richtext
 from .articles import Article
 
 MAX_DEPTH = 5
@@ -210,6 +210,7 @@ class Comment(models.Model):
                 self.path = f"{self.parent.path}/{segment}" if self.parent_id else segment
                 self.thread_id = self.parent.thread_id if self.parent_id else self.pk
                 Comment.objects.filter(pk=self.pk).update(path=self.path, thread=self.thread_id)
+        pagecache.invalidate(pagecache.article_page(self.article_id))
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
@@ -293,6 +294,7 @@ class CommentVoteQuerySet(models.QuerySet):
                     vote.save(update_fields=("value", "updated_at"))
             if change:
                 Comment.objects.filter(pk=comment.pk).update(score=F("score") + change)
+                pagecache.invalidate(pagecache.article_page(comment.article_id))
             return Comment.objects.values_list("score", flat=True).get(pk=comment.pk)
 
 
