@@ -12,11 +12,13 @@ Status changes go through `articles.moderation`, which keeps the article's
 approved-comment count (`Article.comment_count`) exact with F() updates.
 """
 
+import functools
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import urlize
 
@@ -96,22 +98,34 @@ class CommentQuerySet(models.QuerySet):
             f"-thread__{field[1:]}" if field.startswith("-") else f"thread__{field}"
             for field in THREAD_ORDER[sort]
         ]
-        return (
-            self.filter(thread__in=thread_ids)
-            .filter(_visible(reader) | Q(status=Comment.Status.REMOVED))
-            .order_by(*thread_order, "path")
+        shown = Q(status__in=(Comment.Status.APPROVED, Comment.Status.REMOVED)) | _pending_of(
+            reader
         )
+        return self.filter(thread__in=thread_ids).filter(shown).order_by(*thread_order, "path")
 
 
-def _visible(reader):
-    mine = Q(status=Comment.Status.PENDING) & (
+@functools.cache
+def _url_pattern(name, script_prefix):
+    """reverse() once per URL name: a page lists many comments, each with four links."""
+    return reverse(name, args=[987654321]).replace("987654321", "{}")
+
+
+def _comment_url(name, pk):
+    return _url_pattern(name, get_script_prefix()).format(pk)
+
+
+def _pending_of(reader):
+    return Q(status=Comment.Status.PENDING) & (
         Q(user=reader.user)
         if reader.user
         else Q(reader_hash=reader.token_hash)
         if reader.token
         else Q(pk__in=[])
     )
-    return Q(status=Comment.Status.APPROVED) | mine
+
+
+def _visible(reader):
+    return Q(status=Comment.Status.APPROVED) | _pending_of(reader)
 
 
 def prune_for_display(comments, reader):
@@ -183,7 +197,13 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=("article", "status", "parent"), name="comment_article_status_idx"),
             models.Index(fields=("thread", "path"), name="comment_thread_path_idx"),
-            models.Index(fields=("status", "-created_at"), name="comment_status_created_idx"),
+            # The moderation queue. Partial, so that no page query over approved comments
+            # is tempted to scan it instead of the thread index.
+            models.Index(
+                fields=("-created_at",),
+                condition=Q(status="pending"),
+                name="comment_pending_created_idx",
+            ),
             models.Index(fields=("email", "status"), name="comment_email_status_idx"),
         ]
         constraints = [
@@ -214,6 +234,22 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def vote_url(self):
+        return _comment_url("articles:comment-vote", self.pk)
+
+    @property
+    def reply_url(self):
+        return _comment_url("articles:comment-reply", self.pk)
+
+    @property
+    def edit_url(self):
+        return _comment_url("articles:comment-edit", self.pk)
+
+    @property
+    def delete_url(self):
+        return _comment_url("articles:comment-delete", self.pk)
 
     @property
     def anchor(self):
