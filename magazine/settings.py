@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",
     "articles",
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "articles.readers.ReaderTokenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "articles.redirects.ArticleRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "magazine.urls"
@@ -217,3 +219,9 @@ MAGAZINE_IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
 MAGAZINE_IMAGE_MAX_BYTES = 10 * 1024 * 1024
 MAGAZINE_IMAGE_MAX_PIXELS = 40_000_000
 MAGAZINE_IMAGE_WIDTHS = (480, 960, 1440)
+# Feeds: how many articles, and whether items carry the whole body or only the summary.
+MAGAZINE_FEED_ITEMS = 20
+MAGAZINE_FEED_FULL_TEXT = env_bool("MAGAZINE_FEED_FULL_TEXT", True)
+# A static file used as the publisher's logo in structured data, e.g. "img/logo.png"
+# (search engines want a raster image); none by default.
+MAGAZINE_PUBLISHER_LOGO = os.environ.get("MAGAZINE_PUBLISHER_LOGO", "")

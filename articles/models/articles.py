@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -7,9 +7,10 @@ from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from .. import images, richtext
+from .. import images, richtext, search
 from .categories import Category
 from .people import Author
+from .redirects import ArticleRedirect
 
 BODY_EXTENSIONS = {
     "Bold": True,
@@ -62,6 +63,17 @@ class ArticleQuerySet(models.QuerySet):
     def written_by(self, user):
         return self.filter(models.Q(created_by=user) | models.Q(author__user=user))
 
+    def search(self, query):
+        """Articles matching a reader's query (see `articles.search`), best first."""
+        return search.matching(self, search.clean_query(query))
+
+    def refresh_search_text(self):
+        """Recompute `search_text` after tags, a section name or an author name changed."""
+        articles = list(self.select_related("category", "author").prefetch_related("tags"))
+        for article in articles:
+            article.search_text = article.make_search_text()
+        self.model.objects.bulk_update(articles, ["search_text"], batch_size=500)
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -79,6 +91,12 @@ class Article(models.Model):
     )
     body = ProseEditorField(extensions=BODY_EXTENSIONS, sanitize=True)
     body_html = models.TextField(editable=False, default="")
+    body_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(
+        editable=False,
+        default="",
+        help_text="What search finds the article by: its text, tags, section and author.",
+    )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
     tags = TaggableManager(blank=True)
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="articles")
@@ -157,14 +175,45 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and not self.publish_at:
             self.publish_at = timezone.now()
         self.body_html = richtext.render_body(self.body, self.body_html)
+        self.body_text = search.plain_text(self.body_html)
+        self.search_text = self.make_search_text()
         new_image = images.store_new_upload(self, "image")
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            stored_path = self.stored_path()
+            super().save(*args, **kwargs)
+            # Old addresses keep working; the current one never redirects elsewhere.
+            ArticleRedirect.objects.filter(old_path=self.get_absolute_url()).delete()
+            if stored_path:
+                ArticleRedirect.objects.article_moved(self, stored_path)
         if new_image:
             images.make_renditions(self.image)
 
     def get_absolute_url(self):
         return reverse(
             "articles:detail", kwargs={"category_path": self.category.path, "slug": self.slug}
+        )
+
+    def stored_path(self):
+        """The article's address as the database has it, before this save."""
+        if self.pk is None:
+            return None
+        stored = Article.objects.filter(pk=self.pk).values_list("category__path", "slug").first()
+        if stored is None:
+            return None
+        category_path, slug = stored
+        return reverse("articles:detail", kwargs={"category_path": category_path, "slug": slug})
+
+    def make_search_text(self):
+        # Tags change after the article is saved (admin forms save them last):
+        # whoever changes them calls `refresh_search_text()`.
+        tags = [tag.name for tag in self.tags.all()] if self.pk else []
+        return search.search_text(
+            self.title,
+            self.standfirst,
+            self.body_text,
+            " ".join(tags),
+            self.category.name,
+            self.author.name,
         )
 
     def unique_slug(self):
