@@ -1,7 +1,9 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import converters
-from .views import reading
+from . import converters, feeds
+from .sitemaps import SITEMAPS
+from .views import discovery, reading
 
 register_converter(converters.CategoryPathConverter, "category")
 
@@ -10,6 +12,22 @@ urlpatterns = [
     path("", reading.HomeView.as_view(), name="home"),
     path("tag/<slug:slug>/", reading.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", reading.AuthorView.as_view(), name="author"),
+    path("search/", discovery.SearchView.as_view(), name="search"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
+    path("feeds/tag/<slug:slug>/", feeds.TagFeed(), name="tag-feed"),
+    path("feeds/tag/<slug:slug>/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
+    path("feeds/author/<slug:slug>/", feeds.AuthorFeed(), name="author-feed"),
+    path("feeds/author/<slug:slug>/atom/", feeds.AuthorAtomFeed(), name="author-feed-atom"),
+    path("feeds/section/<category:category_path>/", feeds.SectionFeed(), name="section-feed"),
+    path(
+        "feeds/section/<category:category_path>/atom/",
+        feeds.SectionAtomFeed(),
+        name="section-feed-atom",
+    ),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", discovery.RobotsView.as_view(), name="robots"),
+    # Categories live at the site's root: these two patterns must stay last.
     path("<category:category_path>/", reading.CategoryView.as_view(), name="category"),
     path(
         "<category:category_path>/<slug:slug>/",
