@@ -5,8 +5,10 @@ Two engines, the same answer for simple word queries:
 
 - PostgreSQL: full-text search over a weighted document (title above standfirst
   above everything else: body, tags, section, author), ranked, with highlighted
-  snippets. A GIN index on that same expression keeps it fast; the migration
-  creates it on PostgreSQL only, which is why it is not in `Article.Meta`.
+  snippets. The document is stored in `Article.search_vector` whenever the text
+  changes, so ranking never re-parses bodies, and a GIN index on it finds the
+  matches. The migration creates that index on PostgreSQL only, which is why it
+  is not in `Article.Meta` (SQLite cannot build it).
 - SQLite (the embedded default) and others: every word of the query must appear,
   case-insensitively, somewhere in the article's `search_text`.
 
@@ -66,7 +68,7 @@ def query_words(query):
 
 
 def document():
-    """The weighted text-search document; the GIN index is built on exactly this."""
+    """The weighted text-search document, as stored in `search_vector`."""
     return (
         SearchVector("title", weight="A", config=CONFIG)
         + SearchVector("standfirst", weight="B", config=CONFIG)
@@ -74,9 +76,19 @@ def document():
     )
 
 
+def is_postgres(queryset):
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def store_vectors(queryset):
+    """Recompute the stored documents of these articles (PostgreSQL only: one UPDATE)."""
+    if is_postgres(queryset):
+        queryset.update(search_vector=document())
+
+
 def matching(queryset, query):
     """Articles of `queryset` that match a cleaned query, best first."""
-    if connections[queryset.db].vendor == "postgresql":
+    if is_postgres(queryset):
         return _full_text(queryset, query)
     words = query_words(query)
     if not words:
@@ -90,10 +102,9 @@ def _full_text(queryset, query):
     # websearch_to_tsquery accepts any input: quotes, "or", "-word", stray operators.
     tsquery = SearchQuery(query, search_type="websearch", config=CONFIG)
     return (
-        queryset.alias(document=document())
-        .filter(document=tsquery)
+        queryset.filter(search_vector=tsquery)
         .annotate(
-            rank=SearchRank(F("document"), tsquery),
+            rank=SearchRank(F("search_vector"), tsquery),
             headline=SearchHeadline(
                 "body_text",
                 tsquery,
@@ -137,7 +148,7 @@ def _snippet_in_python(text, query):
 
 
 def search_index():
-    return GinIndex(document(), name=INDEX_NAME)
+    return GinIndex(fields=["search_vector"], name=INDEX_NAME)
 
 
 def create_search_index(apps, schema_editor):
@@ -174,3 +185,5 @@ def fill_search_fields(apps, schema_editor):
             article.author.name,
         )
     Article.objects.bulk_update(articles, ["body_text", "search_text"], batch_size=500)
+    if schema_editor.connection.vendor == "postgresql":
+        Article.objects.update(search_vector=document())

@@ -9,7 +9,11 @@ from .models import Article, Author, Category
 
 class ArticleSitemap(Sitemap):
     def items(self):
-        return Article.objects.published().select_related("category")
+        return (
+            Article.objects.published()
+            .select_related("category")
+            .only("slug", "updated_at", "category__path")
+        )
 
     def lastmod(self, article):
         return article.updated_at

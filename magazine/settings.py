@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # full-text search fields; inert on SQLite
     "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -73,6 +74,7 @@ class ArticleQuerySet(models.QuerySet):
         for article in articles:
             article.search_text = article.make_search_text()
         self.model.objects.bulk_update(articles, ["search_text"], batch_size=500)
+        search.store_vectors(self.model.objects.filter(pk__in=[a.pk for a in articles]))
 
 
 class Article(models.Model):
@@ -97,6 +99,8 @@ class Article(models.Model):
         default="",
         help_text="What search finds the article by: its text, tags, section and author.",
     )
+    # PostgreSQL only: `search_text` and the headings as a weighted full-text document.
+    search_vector = SearchVectorField(null=True, editable=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
     tags = TaggableManager(blank=True)
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="articles")
@@ -185,6 +189,7 @@ class Article(models.Model):
             ArticleRedirect.objects.filter(old_path=self.get_absolute_url()).delete()
             if stored_path:
                 ArticleRedirect.objects.article_moved(self, stored_path)
+            search.store_vectors(Article.objects.filter(pk=self.pk))
         if new_image:
             images.make_renditions(self.image)
 
