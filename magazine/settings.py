@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # full-text search fields; inert on SQLite
+    "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",
     "articles",
@@ -62,6 +64,7 @@ MIDDLEWARE = [
     "articles.readers.ReaderTokenMiddleware",
     "articles.pagecache.AnonymousPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "articles.redirects.ArticleRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "magazine.urls"
@@ -246,3 +249,9 @@ MAGAZINE_COMMENTS_CLOSE_AFTER_DAYS = (
 )
 MAGAZINE_COMMENT_THREADS_ON_ARTICLE = 20
 MAGAZINE_COMMENT_THREADS_PER_PAGE = 50
+# Feeds: how many articles, and whether items carry the whole body or only the summary.
+MAGAZINE_FEED_ITEMS = 20
+MAGAZINE_FEED_FULL_TEXT = env_bool("MAGAZINE_FEED_FULL_TEXT", True)
+# A static file used as the publisher's logo in structured data, e.g. "img/logo.png"
+# (search engines want a raster image); none by default.
+MAGAZINE_PUBLISHER_LOGO = os.environ.get("MAGAZINE_PUBLISHER_LOGO", "")

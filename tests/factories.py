@@ -70,6 +70,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.add(*extracted)
+            Article.objects.filter(pk=self.pk).refresh_search_text()
 
 
 def image_upload(name="photo.jpg", size=(1600, 900), fmt="JPEG", **save_kwargs):

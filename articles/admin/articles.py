@@ -116,6 +116,11 @@ class ArticleAdmin(RatingFiguresMixin, admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The tags were saved after the article: search must know them.
+        Article.objects.filter(pk=form.instance.pk).refresh_search_text()
+
     @admin.display(description="status", ordering="status")
     def status_label(self, article):
         if article.is_scheduled:

@@ -3,12 +3,14 @@ from .categories import Category
 from .comments import BlockedEmail, Comment, CommentVote
 from .people import Author
 from .ratings import ArticleRating
+from .redirects import ArticleRedirect
 from .site import SiteSettings
 
 __all__ = [
     "Agency",
     "Article",
     "ArticleRating",
+    "ArticleRedirect",
     "Author",
     "BlockedEmail",
     "Category",
