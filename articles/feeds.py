@@ -4,7 +4,7 @@ RSS 2.0 and Atom feeds of published articles: the whole magazine, a section
 summary, as MAGAZINE_FEED_FULL_TEXT says. A feed costs the same few queries
 whatever its length: the feed's subject, the articles, and their tags.
 
-(A feed of approved comments per article belongs to the comments feature.)
+An article's approved comments have their own feed, newest first.
 """
 
 from django.conf import settings
@@ -15,7 +15,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from taggit.models import Tag
 
-from .models import Article, Author, Category, SiteSettings
+from .models import Article, Author, Category, Comment, SiteSettings
 
 
 class LatestArticlesFeed(Feed):
@@ -108,6 +108,50 @@ class AuthorFeed(LatestArticlesFeed):
 
     def articles(self, author):
         return super().articles(author).filter(author=author)
+
+
+class ArticleCommentsFeed(Feed):
+    """The approved comments of one published article, newest first."""
+
+    def get_object(self, request, article_id):
+        return get_object_or_404(
+            Article.objects.published().select_related("category"), pk=article_id
+        )
+
+    def title(self, article):
+        return f"Comments on “{article.title}”"
+
+    def link(self, article):
+        return article.get_absolute_url() + "#comments"
+
+    def description(self, article):
+        return f"Readers' comments on “{article.title}”."
+
+    def items(self, article):
+        return (
+            Comment.objects.filter(article=article)
+            .approved()
+            .order_by("-created_at")[: settings.MAGAZINE_FEED_ITEMS]
+        )
+
+    def item_title(self, comment):
+        return f"{comment.name}: {comment.excerpt}"
+
+    def item_description(self, comment):
+        return comment.body_html
+
+    def item_link(self, comment):
+        return f"{self._article_url}#{comment.anchor}"
+
+    def item_pubdate(self, comment):
+        return comment.created_at
+
+    def item_author_name(self, comment):
+        return comment.name
+
+    def get_feed(self, obj, request):
+        self._article_url = obj.get_absolute_url()  # one article: no lookup per item
+        return super().get_feed(obj, request)
 
 
 class AtomMixin:

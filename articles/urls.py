@@ -32,6 +32,7 @@ urlpatterns = [
         feeds.SectionAtomFeed(),
         name="section-feed-atom",
     ),
+    path("feeds/comments/<int:article_id>/", feeds.ArticleCommentsFeed(), name="comments-feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", discovery.RobotsView.as_view(), name="robots"),
     # Categories live at the site's root: these two patterns must stay last.

@@ -177,3 +177,23 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_forms(client
     for path in ("/admin/", "/search/", "/submit/"):
         assert f"Disallow: {path}" in lines
     assert "Disallow: /" not in lines
+
+
+def test_article_comments_feed_lists_approved_comments_only(client, seed_article):
+    from articles.models import Comment
+
+    from .factories import CommentFactory
+
+    CommentFactory(article=seed_article, body="Approved and public.")
+    CommentFactory(article=seed_article, body="Still waiting.", status=Comment.Status.PENDING)
+    page = client.get(seed_article.get_absolute_url()).content.decode()
+    url = reverse("articles:comments-feed", args=[seed_article.pk])
+    assert f'href="{url}"' in page  # auto-discovery
+    feed = feedparser.parse(client.get(url).content)
+    assert [e.summary for e in feed.entries] == ["<p>Approved and public.</p>"]
+    assert feed.entries[0].link.endswith("#comment-" + str(Comment.objects.approved().get().pk))
+
+
+def test_no_comments_feed_for_an_unpublished_article(client):
+    draft = ArticleFactory(status="draft", publish_at=None)
+    assert client.get(reverse("articles:comments-feed", args=[draft.pk])).status_code == 404
