@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from . import converters
-from .views import comments, ratings, reading
+from .views import comments, inline, ratings, reading
 
 register_converter(converters.CategoryPathConverter, "category")
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("comments/vote/<int:comment_id>/", comments.vote, name="comment-vote"),
     path("comments/edit/<int:comment_id>/", comments.edit, name="comment-edit"),
     path("comments/delete/<int:comment_id>/", comments.delete, name="comment-delete"),
+    path("comments/<int:article_id>/passage/<slug:block_id>/", inline.passage, name="passage"),
     path("<category:category_path>/", reading.CategoryView.as_view(), name="category"),
     path(
         "<category:category_path>/<slug:slug>/",
