@@ -29,6 +29,7 @@ class PassageCommentForm(CommentForm):
     def __init__(self, *args, questions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.anchor = None
+        self.fields["body"].widget.attrs["rows"] = 3  # a small form beside the passage
         answering = (self.data or self.initial).get("question")
         if len(questions) > 1:
             self.fields["question"].widget = forms.RadioSelect(

@@ -171,7 +171,7 @@ class Article(models.Model):
             self.slug = self.unique_slug()
         if self.status == self.Status.PUBLISHED and not self.publish_at:
             self.publish_at = timezone.now()
-        previous_html = self.body_html
+        previous_html, adding = self.body_html, self._state.adding
         self.body_html = richtext.render_body(self.body, previous_html)
         new_image = images.store_new_upload(self, "image")
         if kwargs.get("update_fields") is None and not (
@@ -183,7 +183,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
         if new_image:
             images.make_renditions(self.image)
-        if previous_html and self.body_html != previous_html:
+        if not adding and self.body_html != previous_html:
             # Imported here: articles.inline needs the models loaded.
             from ..inline import reanchor
 

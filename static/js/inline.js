@@ -126,7 +126,7 @@ function selectedPassage() {
     return null;
   }
   const range = selection.getRangeAt(0);
-  const blockOf = (node) => (node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement)?.closest("[data-passage] > [id]");
+  const blockOf = (node) => (node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement)?.closest("[data-passage] > [id^=\"b-\"]");
   const block = blockOf(range.startContainer);
   if (!block || block !== blockOf(range.endContainer) || !body.contains(block)) {
     return null;
