@@ -454,6 +454,11 @@ def test_the_admin_shows_which_passages_drew_the_most_feedback(client, seed_arti
     summary = text[text.lower().index("passages with the most feedback") :]
     assert summary.index("3 approved, 0 awaiting") < summary.index("1 approved, 1 awaiting")
     assert "The schedule included lunch" in summary
+    # Each passage links to its comments in the moderation list.
+    link = re.search(r'<a href="([^"]+block_id=' + SKIING + ')"', summary).group(1)
+    listing = client.get(link.replace("&amp;", "&"))
+    assert listing.status_code == 200
+    assert "3 comments" in listing.content.decode()
 
 
 def test_editors_may_manage_feedback_questions():
