@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from . import converters, feeds
 from .sitemaps import SITEMAPS
-from .views import comments, discovery, ratings, reading
+from .views import comments, discovery, inline, ratings, reading
 
 register_converter(converters.CategoryPathConverter, "category")
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("comments/vote/<int:comment_id>/", comments.vote, name="comment-vote"),
     path("comments/edit/<int:comment_id>/", comments.edit, name="comment-edit"),
     path("comments/delete/<int:comment_id>/", comments.delete, name="comment-delete"),
+    path("comments/<int:article_id>/passage/<slug:block_id>/", inline.passage, name="passage"),
     path("search/", discovery.SearchView.as_view(), name="search"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),

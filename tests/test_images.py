@@ -30,6 +30,9 @@ def _post_article_with_image(client, upload):
         "publish_at_1": "00:00:00",
         "image": upload,
         "image_alt": "A red square",
+        # The inline feedback questions' formset (none here).
+        "feedback_questions-TOTAL_FORMS": "0",
+        "feedback_questions-INITIAL_FORMS": "0",
     }
     response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
     article.refresh_from_db()

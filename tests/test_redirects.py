@@ -37,6 +37,8 @@ def _admin_form(article, **changes):
         "meta_description": article.meta_description,
         "comments_enabled": "on",
         "rating_enabled": "on",
+        "feedback_questions-TOTAL_FORMS": "0",
+        "feedback_questions-INITIAL_FORMS": "0",
     }
     return data | changes
 

@@ -5,6 +5,7 @@ from taggit.managers import TaggableManager
 
 from .. import roles
 from ..models import Agency, Article, Author, Category, SiteSettings
+from .inline import InlineFeedbackMixin
 from .ratings import RatingFiguresMixin
 from .widgets import TagAutocompleteWidget
 
@@ -46,7 +47,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(RatingFiguresMixin, admin.ModelAdmin):
+class ArticleAdmin(InlineFeedbackMixin, RatingFiguresMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "status_label",

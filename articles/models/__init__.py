@@ -1,6 +1,7 @@
 from .articles import Agency, Article
 from .categories import Category
 from .comments import BlockedEmail, Comment, CommentVote
+from .inline import FeedbackQuestion
 from .people import Author
 from .ratings import ArticleRating
 from .redirects import ArticleRedirect
@@ -16,5 +17,6 @@ __all__ = [
     "Category",
     "Comment",
     "CommentVote",
+    "FeedbackQuestion",
     "SiteSettings",
 ]

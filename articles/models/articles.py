@@ -193,7 +193,8 @@ class Article(models.Model):
             self.slug = self.unique_slug()
         if self.status == self.Status.PUBLISHED and not self.publish_at:
             self.publish_at = timezone.now()
-        self.body_html = richtext.render_body(self.body, self.body_html)
+        previous_html, adding = self.body_html, self._state.adding
+        self.body_html = richtext.render_body(self.body, previous_html)
         self.body_text = search.plain_text(self.body_html)
         self.search_text = self.make_search_text()
         new_image = images.store_new_upload(self, "image")
@@ -213,6 +214,11 @@ class Article(models.Model):
             search.store_vectors(Article.objects.filter(pk=self.pk))
         if new_image:
             images.make_renditions(self.image)
+        if not adding and self.body_html != previous_html:
+            # Imported here: articles.inline needs the models loaded.
+            from ..inline import reanchor
+
+            reanchor(self)
         pagecache.invalidate(pagecache.article_page(self.pk), "articles")
 
     def get_absolute_url(self):

@@ -24,6 +24,7 @@ from django.utils.html import urlize
 
 from .. import pagecache, richtext
 from .articles import Article
+from .inline import QUOTE_MAX_LENGTH
 
 MAX_DEPTH = 5
 MAX_LENGTH = 5000
@@ -189,6 +190,19 @@ class Comment(models.Model):
     score = models.IntegerField(default=0, editable=False, help_text="Up votes minus down votes.")
     created_at = models.DateTimeField("posted at", default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # --- inline feedback (articles/inline.py): a comment on a passage of the article ---
+    block_id = models.CharField(
+        "passage", max_length=20, blank=True, editable=False, help_text="Empty once orphaned."
+    )
+    quote = models.CharField(max_length=QUOTE_MAX_LENGTH, blank=True, editable=False)
+    question = models.ForeignKey(
+        "articles.FeedbackQuestion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="answers",
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -213,6 +227,9 @@ class Comment(models.Model):
             models.CheckConstraint(
                 condition=Q(parent__isnull=True, depth=1) | Q(parent__isnull=False, depth__gt=1),
                 name="comment_depth_matches_parent",
+            ),
+            models.CheckConstraint(
+                condition=Q(block_id="") | ~Q(quote=""), name="comment_passage_has_quote"
             ),
         ]
 
@@ -263,6 +280,15 @@ class Comment(models.Model):
     @property
     def is_approved(self):
         return self.status == self.Status.APPROVED
+
+    @property
+    def is_passage_comment(self):
+        return bool(self.quote)
+
+    @property
+    def is_orphaned(self):
+        """A passage comment whose words an edit removed ("on an earlier version")."""
+        return bool(self.quote) and not self.block_id
 
     @property
     def is_edited(self):
