@@ -3,7 +3,8 @@
 Each hostile file is built here. Memory is measured in a fresh Python process per
 file from the kernel's resident-set figures, which, unlike tracemalloc, count the
 pixel buffers Pillow allocates in C. (Not getrusage's ru_maxrss: Linux carries it
-across exec, so a child started by pytest would report pytest's own peak.)
+across exec, so a child started by pytest would report pytest's own peak.) Time is
+CPU time, so a busy CI machine does not make a fast refusal look slow.
 """
 
 import binascii
@@ -154,9 +155,10 @@ def post_image(client, upload):
         "image": upload,
         "image_alt": "A picture",
     }
-    started = time.perf_counter()
+    # CPU seconds, not wall-clock: the work done, whatever else the CI machine runs.
+    started = time.process_time()
     response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     article.refresh_from_db()
     return response, article, elapsed
 
@@ -237,10 +239,11 @@ def memory_mb(field):  # VmRSS: resident now; VmHWM: the peak of this process
 
 warm_up = io.BytesIO()
 Image.new("RGB", (8, 8)).save(warm_up, "PNG")
-images.open_checked(SimpleUploadedFile("w.png", warm_up.getvalue()))  # load Pillow's plugins
+images.open_checked(SimpleUploadedFile("w.png", warm_up.getvalue()))
+Image.init()  # load every Pillow plugin now, as a long-running server already has
 with open(sys.argv[1], "rb") as f:
     upload = SimpleUploadedFile("upload", f.read())
-before, started, code = memory_mb("VmRSS"), time.perf_counter(), None
+before, started, code = memory_mb("VmRSS"), time.process_time(), None
 if sys.argv[2] == "unchecked":  # what a naive upload handler would do
     Image.MAX_IMAGE_PIXELS = None
     Image.open(upload).load()
@@ -249,7 +252,7 @@ else:
         images.open_checked(upload)
     except ValidationError as error:
         code = error.code
-print(json.dumps({"code": code, "seconds": time.perf_counter() - started,
+print(json.dumps({"code": code, "cpu_seconds": time.process_time() - started,
                   "extra_mb": memory_mb("VmHWM") - before}))
 """
 
@@ -275,7 +278,7 @@ def test_open_checked_refuses_a_hostile_image_in_under_a_second_and_100_mb(case,
     _, build, _ = REFUSED[case]
     measured = probe(tmp_path, build())
     assert measured["code"] in {"invalid_image", "too_many_pixels"}
-    assert measured["seconds"] < MAX_SECONDS
+    assert measured["cpu_seconds"] < MAX_SECONDS
     assert measured["extra_mb"] < MAX_EXTRA_MB
 
 
