@@ -25,7 +25,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, PngImagePlugin
 
-from .factories import ArticleFactory, make_editor
+from .factories import ArticleFactory, article_admin_data, make_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -142,19 +142,7 @@ def test_the_bomb_really_is_a_few_hundred_bytes_and_the_big_png_is_whole():
 
 def post_image(client, upload):
     article = ArticleFactory()
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "body": article.body,
-        "category": article.category_id,
-        "author": article.author_id,
-        "tags": "",
-        "status": "published",
-        "publish_at_0": article.publish_at.date().isoformat(),
-        "publish_at_1": "00:00:00",
-        "image": upload,
-        "image_alt": "A picture",
-    }
+    data = article_admin_data(article, image=upload, image_alt="A picture")
     # CPU seconds, not wall-clock: the work done, whatever else the CI machine runs.
     started = time.process_time()
     response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from articles.models import Article, ArticleRedirect, Category
 
-from .factories import ArticleFactory, CategoryFactory, make_editor
+from .factories import ArticleFactory, CategoryFactory, article_admin_data, make_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -19,28 +19,7 @@ def _assert_moved(client, old_url, article):
 
 
 def _admin_form(article, **changes):
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "category": article.category_id,
-        "author": article.author_id,
-        "tags": ", ".join(f'"{t}"' for t in article.tags.names()),
-        "status": article.status,
-        "publish_at_0": article.publish_at.strftime("%Y-%m-%d"),
-        "publish_at_1": article.publish_at.strftime("%H:%M:%S"),
-        "image_alt": "",
-        "image_caption": "",
-        "image_credit": "",
-        "seo_title": "",
-        "meta_description": article.meta_description,
-        "comments_enabled": "on",
-        "rating_enabled": "on",
-        "feedback_questions-TOTAL_FORMS": "0",
-        "feedback_questions-INITIAL_FORMS": "0",
-    }
-    return data | changes
+    return article_admin_data(article, **changes)
 
 
 def test_editor_changes_a_slug_in_the_admin_and_the_old_address_redirects(client, seed_article):
