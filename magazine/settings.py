@@ -217,3 +217,5 @@ MAGAZINE_IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
 MAGAZINE_IMAGE_MAX_BYTES = 10 * 1024 * 1024
 MAGAZINE_IMAGE_MAX_PIXELS = 40_000_000
 MAGAZINE_IMAGE_WIDTHS = (480, 960, 1440)
+# The site's public address, for links in emails sent outside a request (status links).
+MAGAZINE_SITE_URL = os.environ.get("MAGAZINE_SITE_URL", "http://localhost:8000")

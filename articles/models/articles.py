@@ -188,10 +188,13 @@ class Article(models.Model):
         return self.status == self.Status.PUBLISHED and not self.is_published
 
     def publish(self, when=None):
-        """Publish now, or schedule for `when`."""
+        """Publish now, or schedule for `when`; a submission behind it becomes published."""
+        from ..submissions import article_published  # the workflow module imports the models
+
         self.status = self.Status.PUBLISHED
         self.publish_at = when or self.publish_at or timezone.now()
         self.save()
+        article_published(self)
 
     def unpublish(self):
         """Back to draft: the article leaves the site at once."""
