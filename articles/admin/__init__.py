@@ -1,3 +1,3 @@
 """The editors' admin, one module per feature."""
 
-from . import articles  # noqa: F401
+from . import articles, submissions  # noqa: F401

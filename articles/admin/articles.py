@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 
-from .. import roles
+from .. import roles, submissions
 from ..models import Agency, Article, Author, Category, SiteSettings
 
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
@@ -102,6 +102,8 @@ class ArticleAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if obj.status == Article.Status.PUBLISHED:
+            submissions.article_published(obj)
 
     @admin.display(description="status", ordering="status")
     def status_label(self, article):
