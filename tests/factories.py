@@ -1,14 +1,16 @@
 import io
+import time
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles import roles
-from articles.models import Article, Author, Category
+from articles import antispam, roles
+from articles.models import Article, Author, Category, Pack, Submission
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -79,3 +81,36 @@ def image_upload(name="photo.jpg", size=(1600, 900), fmt="JPEG", **save_kwargs):
         fmt, "application/octet-stream"
     )
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
+
+
+class PackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pack
+
+    name = factory.Sequence(lambda n: f"Pack {n}")
+    slug = factory.Sequence(lambda n: f"pack-{n}")
+    description = "A way to publish."
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Submission
+
+    name = "Ada Contributor"
+    email = factory.Sequence(lambda n: f"ada{n}@example.com")
+    title = factory.Sequence(lambda n: f"My story {n}")
+    story = "First paragraph.\n\nSecond paragraph."
+    category = factory.LazyFunction(lambda: Category.objects.get(path="world/russia"))
+    pack = factory.LazyFunction(lambda: Pack.objects.get(slug="single-story"))
+    form_token = factory.Sequence(lambda n: f"form-token-{n}")
+    rights_confirmed_at = factory.LazyFunction(timezone.now)
+
+
+def started_token(seconds_ago=60):
+    """The spam guard's signed timestamp, as if the form page was opened a while ago."""
+
+    class PastSigner(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time()) - seconds_ago)
+
+    return PastSigner(salt=antispam.TIMESTAMP_SALT).sign("form")
