@@ -169,6 +169,16 @@ def resubmit(submission, data, image_data):
     return locked
 
 
+def delete_submissions(queryset):
+    """Delete submissions and, once that is committed, their image files."""
+    with transaction.atomic():
+        names = list(
+            SubmissionImage.objects.filter(submission__in=queryset).values_list("image", flat=True)
+        )
+        queryset.delete()
+        transaction.on_commit(lambda: _delete_files(names))
+
+
 # The editors' steps.
 
 
@@ -331,7 +341,7 @@ DEFAULT_PACKS = (
         "name": "Column",
         "slug": "column",
         "description": "Your opinion on a subject you know well, in your own voice.",
-        "included": "Editing for length and clarity\nYour name and portrait with the column",
+        "included": "Editing for length and clarity\nYour name as the columnist",
         "price": "Free",
     },
 )

@@ -605,3 +605,42 @@ def test_status_page_costs_the_same_with_a_long_history(client):
         submissions.request_changes(submission, f"Round {n}")
         submissions.resubmit(submission, {"title": f"Round {n}"}, [])
     assert _queries(client, submission.get_absolute_url()) == few <= 5
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_clicks_at_the_same_moment_store_one_submission(settings):
+    """Two requests with one form token, in two connections at once: one row, one file."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serializes writers anyway")
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from django.db import connections
+
+    category, pack = Category.objects.get(path="world"), Pack.objects.first()
+    barrier = Barrier(2)
+
+    def click():
+        try:
+            data = {
+                "name": "Ada",
+                "email": "ada@example.com",
+                "title": "Race",
+                "story": "Text",
+                "category": category,
+                "pack": pack,
+            }
+            barrier.wait()
+            submission = submissions.receive_submission(
+                data, [(image_upload(), "alt", "credit")], ip_hash="h", form_token="same"
+            )
+            return submission.pk
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(2) as pool:
+        pks = list(pool.map(lambda _: click(), range(2)))
+    assert pks[0] == pks[1]
+    assert Submission.objects.count() == 1 and SubmissionImage.objects.count() == 1
+    assert len(stored_files(settings)) == 1

@@ -1,5 +1,7 @@
 """The editors' submission queue: list, review page, counts, and who may use it."""
 
+import os
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -114,3 +116,35 @@ def test_editors_manage_packs(client):
     )
     assert response.status_code == 302
     assert "Interview" in client.get(reverse("articles:packs")).content.decode()
+
+
+def test_the_review_page_offers_the_next_steps_which_post_to_the_queue(client):
+    submission = SubmissionFactory()
+    client.force_login(make_editor())
+    url = reverse("admin:articles_submission_change", args=[submission.pk])
+    page = client.get(url).content.decode()
+    assert 'value="start_review"' in page and 'value="accept"' in page
+    response = client.post(
+        CHANGELIST, {"action": "start_review", "_selected_action": [submission.pk]}
+    )
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert 'value="start_review"' not in page and 'value="request_changes"' in page
+
+
+def test_deleting_a_submission_removes_its_files(
+    client, settings, django_capture_on_commit_callbacks
+):
+    submission = SubmissionFactory()
+    image = SubmissionImage.objects.create(
+        submission=submission, image=image_upload(), alt="a", credit="c"
+    )
+    path = image.image.path
+    client.force_login(make_editor())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:articles_submission_delete", args=[submission.pk]), {"post": "yes"}
+        )
+    assert response.status_code == 302
+    assert not Submission.objects.exists()
+    assert not os.path.exists(path)

@@ -56,6 +56,15 @@ class SubmissionEventInline(admin.TabularInline):
         return False
 
 
+# The review page's buttons: (action, label, the status it leads to).
+WORKFLOW_BUTTONS = (
+    ("start_review", "Start review", Submission.Status.IN_REVIEW),
+    ("request_changes", "Request changes…", Submission.Status.CHANGES_REQUESTED),
+    ("decline", "Decline…", Submission.Status.DECLINED),
+    ("accept", "Accept and make a draft article", Submission.Status.ACCEPTED),
+)
+
+
 class MessageForm(forms.Form):
     message = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
@@ -107,6 +116,25 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The review page, with buttons for the steps this submission can take next."""
+        submission = self.get_object(request, object_id)
+        steps = []
+        if submission is not None and self.has_change_permission(request, submission):
+            steps = [
+                (name, label)
+                for name, label, status in WORKFLOW_BUTTONS
+                if submission.status in submissions.ALLOWED_FROM[status]
+            ]
+        extra_context = {**(extra_context or {}), "workflow_actions": steps}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_queryset(self, request, queryset):
+        submissions.delete_submissions(queryset)
+
+    def delete_model(self, request, obj):
+        submissions.delete_submissions(Submission.objects.filter(pk=obj.pk))
 
     @admin.display(description="contributor", ordering="name")
     def contributor(self, submission):
