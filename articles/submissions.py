@@ -127,8 +127,19 @@ def receive_submission(data, image_data, ip_hash, form_token):
         existing = Submission.objects.filter(form_token=form_token).first()
         if existing is not None:
             return existing
-        raise DuplicateSubmission from None
+        if _is_duplicate(submission):
+            raise DuplicateSubmission from None
+        raise
     return submission
+
+
+def _is_duplicate(submission):
+    return (
+        Submission.objects.not_spam()
+        .filter(email__iexact=submission.email, title__iexact=submission.title)
+        .exclude(pk=submission.pk)
+        .exists()
+    )
 
 
 def store_spam(data, ip_hash):
@@ -159,7 +170,9 @@ def resubmit(submission, data, image_data):
             with transaction.atomic():
                 locked.save()
         except IntegrityError:
-            raise DuplicateSubmission from None
+            if _is_duplicate(locked):
+                raise DuplicateSubmission from None
+            raise
         if image_data:
             old_names = [image.image.name for image in locked.images.all()]
             locked.images.all().delete()

@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from articles import submissions
@@ -644,3 +645,14 @@ def test_two_clicks_at_the_same_moment_store_one_submission(settings):
     assert pks[0] == pks[1]
     assert Submission.objects.count() == 1 and SubmissionImage.objects.count() == 1
     assert len(stored_files(settings)) == 1
+
+
+def test_a_scheduled_article_tells_the_contributor_when_without_linking_it_early(client):
+    submission = SubmissionFactory()
+    article = submissions.accept_submission(submission)
+    article.publish(when=timezone.now() + timezone.timedelta(days=2))
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.PUBLISHED
+    assert "scheduled to appear on" in submission.events.last().message
+    page = client.get(submission.get_absolute_url()).content.decode()
+    assert "scheduled to appear on" in page and article.get_absolute_url() not in page
