@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from . import converters, feeds
 from .sitemaps import SITEMAPS
-from .views import comments, discovery, inline, ratings, reading
+from .views import comments, discovery, inline, ratings, reading, submissions
 
 register_converter(converters.CategoryPathConverter, "category")
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("", reading.HomeView.as_view(), name="home"),
     path("tag/<slug:slug>/", reading.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", reading.AuthorView.as_view(), name="author"),
+    path("packs/", submissions.PackListView.as_view(), name="packs"),
+    path("submit/", submissions.submit, name="submit"),
+    path("submit/thanks/", submissions.submit_done, name="submit-done"),
+    path("story/<slug:token>/", submissions.submission_status, name="submission-status"),
+    path("story/<slug:token>/edit/", submissions.submission_edit, name="submission-edit"),
     path("ratings/<int:article_id>/", ratings.rate, name="rate"),
     path("comments/<int:article_id>/", comments.all_comments, name="comments"),
     path("comments/<int:article_id>/post/", comments.post_comment, name="comment-post"),

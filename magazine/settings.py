@@ -255,3 +255,5 @@ MAGAZINE_FEED_FULL_TEXT = env_bool("MAGAZINE_FEED_FULL_TEXT", True)
 # A static file used as the publisher's logo in structured data, e.g. "img/logo.png"
 # (search engines want a raster image); none by default.
 MAGAZINE_PUBLISHER_LOGO = os.environ.get("MAGAZINE_PUBLISHER_LOGO", "")
+# The site's public address, for links in emails sent outside a request (status links).
+MAGAZINE_SITE_URL = os.environ.get("MAGAZINE_SITE_URL", "http://localhost:8000")

@@ -1,15 +1,17 @@
 import io
+import time
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.utils import timezone
 from PIL import Image
 
-from articles import roles
-from articles.models import Article, Author, Category, Comment
+from articles import antispam, roles
+from articles.models import Article, Author, Category, Comment, Pack, Submission
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -130,3 +132,36 @@ def article_admin_data(article, **changes):
         "feedback_questions-INITIAL_FORMS": "0",
     }
     return data | changes
+
+
+class PackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pack
+
+    name = factory.Sequence(lambda n: f"Pack {n}")
+    slug = factory.Sequence(lambda n: f"pack-{n}")
+    description = "A way to publish."
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Submission
+
+    name = "Ada Contributor"
+    email = factory.Sequence(lambda n: f"ada{n}@example.com")
+    title = factory.Sequence(lambda n: f"My story {n}")
+    story = "First paragraph.\n\nSecond paragraph."
+    category = factory.LazyFunction(lambda: Category.objects.get(path="world/russia"))
+    pack = factory.LazyFunction(lambda: Pack.objects.get(slug="single-story"))
+    form_token = factory.Sequence(lambda n: f"form-token-{n}")
+    rights_confirmed_at = factory.LazyFunction(timezone.now)
+
+
+def started_token(seconds_ago=60):
+    """The spam guard's signed timestamp, as if the form page was opened a while ago."""
+
+    class PastSigner(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time()) - seconds_ago)
+
+    return PastSigner(salt=antispam.TIMESTAMP_SALT).sign("form")

@@ -1,3 +1,3 @@
 """The editors' admin, one module per feature."""
 
-from . import articles, comments, inline, ratings, redirects  # noqa: F401
+from . import articles, comments, inline, ratings, redirects, submissions  # noqa: F401

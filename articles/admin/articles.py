@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 from taggit.managers import TaggableManager
 
-from .. import roles
+from .. import roles, submissions
 from ..models import Agency, Article, Author, Category, SiteSettings
 from .inline import InlineFeedbackMixin
 from .ratings import RatingFiguresMixin
@@ -116,6 +116,8 @@ class ArticleAdmin(InlineFeedbackMixin, RatingFiguresMixin, admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if obj.status == Article.Status.PUBLISHED:
+            submissions.article_published(obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

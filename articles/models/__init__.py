@@ -6,6 +6,7 @@ from .people import Author
 from .ratings import ArticleRating
 from .redirects import ArticleRedirect
 from .site import SiteSettings
+from .submissions import Pack, Submission, SubmissionEvent, SubmissionImage
 
 __all__ = [
     "Agency",
@@ -18,5 +19,9 @@ __all__ = [
     "Comment",
     "CommentVote",
     "FeedbackQuestion",
+    "Pack",
     "SiteSettings",
+    "Submission",
+    "SubmissionEvent",
+    "SubmissionImage",
 ]

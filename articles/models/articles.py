@@ -281,12 +281,18 @@ class Article(models.Model):
         return self.status == self.Status.PUBLISHED and not self.is_published
 
     def publish(self, when=None):
-        """Publish now, or schedule for `when`; an article already live keeps its date."""
+        """Publish now, or schedule for `when`; an article already live keeps its date.
+
+        A submission behind the article becomes published too.
+        """
+        from ..submissions import article_published  # the workflow module imports the models
+
         if when is None and self.is_published:
             return
         self.status = self.Status.PUBLISHED
         self.publish_at = when or timezone.now()
         self.save()
+        article_published(self)
 
     def unpublish(self):
         """Back to draft: the article leaves the site at once."""
