@@ -85,8 +85,8 @@ def test_reader_posts_replies_and_votes_with_javascript(live_server, page, conso
     expect(first.locator("[data-comment-score]")).to_contain_text("1")
 
     first.get_by_role("link", name="Reply").click()
-    reply_form = page.locator("form[data-comment-form]").first
-    page.wait_for_timeout(3100)
+    reply_form = page.locator("form[data-reply-form]")
+    page.wait_for_timeout(15_500)  # one comment per 15 seconds per reader
     reply_form.get_by_role("textbox", name="Name").fill("Ola")
     reply_form.get_by_role("textbox", name="Email").fill("ola@example.com")
     reply_form.get_by_role("textbox", name="Comment").fill("And a reply.")
