@@ -114,6 +114,8 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "magazine"),
         }
     }
+    # Sessions read from Redis, written through to the database: no server owns them.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -140,7 +142,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads on local disk; on S3-compatible storage when a bucket is named (this needs
+    # `pip install "open-magazine[s3]"` and the AWS_* variables django-storages reads).
+    "default": (
+        {"BACKEND": "storages.backends.s3.S3Storage"}
+        if os.environ.get("AWS_STORAGE_BUCKET_NAME")
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
