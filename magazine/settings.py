@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "django_prose_editor",
+    "django_tasks_db",
     "articles",
 ]
 
@@ -173,6 +174,18 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Open Magazine <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Background tasks (sending mail): run at once in development ("immediate"); in
+# production stored in the database ("database") and run by `manage.py db_worker`.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[TASKS_BACKEND]
+    }
+}
+
 LOGIN_URL = "admin:login"
 
 # Security: strict by default, HTTPS-only settings switched on with DEBUG off.
@@ -246,3 +259,7 @@ MAGAZINE_COMMENTS_CLOSE_AFTER_DAYS = (
 )
 MAGAZINE_COMMENT_THREADS_ON_ARTICLE = 20
 MAGAZINE_COMMENT_THREADS_PER_PAGE = 50
+# The site's address, for links in emails (no request to take it from in a task).
+MAGAZINE_SITE_URL = os.environ.get("MAGAZINE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Who is told by email when a comment waits for moderation (the article's author is too).
+MAGAZINE_MODERATION_EMAILS = env_list("MAGAZINE_MODERATION_EMAILS")
