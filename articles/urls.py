@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from . import converters
-from .views import comments, ratings, reading
+from .views import comments, ratings, reading, subscriptions
 
 register_converter(converters.CategoryPathConverter, "category")
 
@@ -17,6 +17,15 @@ urlpatterns = [
     path("comments/vote/<int:comment_id>/", comments.vote, name="comment-vote"),
     path("comments/edit/<int:comment_id>/", comments.edit, name="comment-edit"),
     path("comments/delete/<int:comment_id>/", comments.delete, name="comment-delete"),
+    path("notify/<int:article_id>/", subscriptions.subscribe, name="subscribe"),
+    path("notify/confirm/<str:signed>/", subscriptions.confirm, name="subscription-confirm"),
+    path("notify/unsubscribe/<str:token>/", subscriptions.unsubscribe, name="unsubscribe"),
+    path(
+        "notify/unsubscribe/<str:token>/one-click/",
+        subscriptions.unsubscribe_one_click,
+        name="unsubscribe-one-click",
+    ),
+    path("notify/manage/<str:token>/", subscriptions.manage, name="subscriptions"),
     path("<category:category_path>/", reading.CategoryView.as_view(), name="category"),
     path(
         "<category:category_path>/<slug:slug>/",

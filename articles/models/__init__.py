@@ -1,9 +1,11 @@
 from .articles import Agency, Article
 from .categories import Category
 from .comments import BlockedEmail, Comment, CommentVote
+from .mail import OutgoingMail
 from .people import Author
 from .ratings import ArticleRating
 from .site import SiteSettings
+from .subscriptions import Subscription
 
 __all__ = [
     "Agency",
@@ -14,5 +16,7 @@ __all__ = [
     "Category",
     "Comment",
     "CommentVote",
+    "OutgoingMail",
     "SiteSettings",
+    "Subscription",
 ]
