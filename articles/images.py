@@ -106,8 +106,11 @@ def reencoded(file):
     image = ImageOps.exif_transpose(image)
     if fmt == "JPEG":
         image = image.convert("RGB")
-    elif image.mode not in {"RGB", "RGBA", "L", "LA"}:
+    elif image.mode not in {"RGB", "RGBA", "L", "LA"} or "transparency" in image.info:
         image = image.convert("RGBA")
+    # Pillow carries some of the upload's metadata over when saving (a JPEG's
+    # comment, which may hold anything): none of it goes on.
+    image.info = {}
     out = io.BytesIO()
     image.save(out, format=fmt, quality=88, optimize=True)
     return ContentFile(out.getvalue(), name=f"upload.{EXTENSIONS[fmt]}")

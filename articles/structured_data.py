@@ -3,6 +3,58 @@ schema.org JSON-LD for our pages, built from data the page already loaded (no
 extra queries). Each feature adds its part here: ratings, comments, search.
 """
 
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+
+
+def _home(request):
+    return request.build_absolute_uri(reverse("articles:home"))
+
+
+def organization(request, site_name):
+    """The magazine as the publisher of its articles."""
+    data = {
+        "@type": "Organization",
+        "@id": _home(request) + "#organization",
+        "name": site_name,
+        "url": _home(request),
+    }
+    if settings.MAGAZINE_PUBLISHER_LOGO:
+        data["logo"] = {
+            "@type": "ImageObject",
+            "url": request.build_absolute_uri(static(settings.MAGAZINE_PUBLISHER_LOGO)),
+        }
+    return data
+
+
+def home_page(request, site_settings):
+    """`Organization` and `WebSite`, with the site search as a `SearchAction`."""
+    search_url = request.build_absolute_uri(reverse("articles:search"))
+    return {
+        "@context": "https://schema.org",
+        "@graph": [
+            organization(request, site_settings.site_name),
+            {
+                "@type": "WebSite",
+                "@id": _home(request) + "#website",
+                "url": _home(request),
+                "name": site_settings.site_name,
+                "description": site_settings.description,
+                "inLanguage": settings.LANGUAGE_CODE,
+                "publisher": {"@id": _home(request) + "#organization"},
+                "potentialAction": {
+                    "@type": "SearchAction",
+                    "target": {
+                        "@type": "EntryPoint",
+                        "urlTemplate": search_url + "?q={search_term_string}",
+                    },
+                    "query-input": "required name=search_term_string",
+                },
+            },
+        ],
+    }
+
 
 def news_article(article, request, *, site_name, agencies, tags):
     """`NewsArticle` for an article page."""
@@ -16,17 +68,22 @@ def news_article(article, request, *, site_name, agencies, tags):
         "description": article.description,
         "datePublished": article.publish_at,
         "dateModified": article.updated_at,
+        "inLanguage": settings.LANGUAGE_CODE,
         "author": {
             "@type": "Person",
             "name": article.author.name,
             "url": request.build_absolute_uri(article.author.get_absolute_url()),
         },
-        "publisher": {"@type": "Organization", "name": site_name},
+        "publisher": organization(request, site_name),
         "articleSection": article.category.name,
         "keywords": [tag.name for tag in tags],
+        "isAccessibleForFree": True,
     }
     if agencies:
-        data["sourceOrganization"] = [{"@type": "Organization", "name": a.name} for a in agencies]
+        data["sourceOrganization"] = [
+            {"@type": "Organization", "name": a.name, **({"url": a.url} if a.url else {})}
+            for a in agencies
+        ]
     if renditions := article.image_renditions():
         url_, width, height = renditions[-1]
         data["image"] = {
@@ -35,6 +92,8 @@ def news_article(article, request, *, site_name, agencies, tags):
             "width": width,
             "height": height,
         }
+        if article.image_caption:
+            data["image"]["caption"] = article.image_caption
     # Only a rating readers can see, and only once there is one (Google's rule too).
     if article.rating_enabled and article.rating_count:
         data["aggregateRating"] = {

@@ -1,7 +1,9 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import converters
-from .views import comments, ratings, reading, subscriptions
+from . import converters, feeds
+from .sitemaps import SITEMAPS
+from .views import comments, discovery, inline, ratings, reading, subscriptions
 
 register_converter(converters.CategoryPathConverter, "category")
 
@@ -26,6 +28,24 @@ urlpatterns = [
         name="unsubscribe-one-click",
     ),
     path("notify/manage/<str:token>/", subscriptions.manage, name="subscriptions"),
+    path("comments/<int:article_id>/passage/<slug:block_id>/", inline.passage, name="passage"),
+    path("search/", discovery.SearchView.as_view(), name="search"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
+    path("feeds/tag/<slug:slug>/", feeds.TagFeed(), name="tag-feed"),
+    path("feeds/tag/<slug:slug>/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
+    path("feeds/author/<slug:slug>/", feeds.AuthorFeed(), name="author-feed"),
+    path("feeds/author/<slug:slug>/atom/", feeds.AuthorAtomFeed(), name="author-feed-atom"),
+    path("feeds/section/<category:category_path>/", feeds.SectionFeed(), name="section-feed"),
+    path(
+        "feeds/section/<category:category_path>/atom/",
+        feeds.SectionAtomFeed(),
+        name="section-feed-atom",
+    ),
+    path("feeds/comments/<int:article_id>/", feeds.ArticleCommentsFeed(), name="comments-feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", discovery.RobotsView.as_view(), name="robots"),
+    # Categories live at the site's root: these two patterns must stay last.
     path("<category:category_path>/", reading.CategoryView.as_view(), name="category"),
     path(
         "<category:category_path>/<slug:slug>/",

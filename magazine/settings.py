@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # full-text search fields; inert on SQLite
+    "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",
     "django_tasks_db",
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "articles.readers.ReaderTokenMiddleware",
     "articles.pagecache.AnonymousPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "articles.redirects.ArticleRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "magazine.urls"
@@ -259,6 +262,12 @@ MAGAZINE_COMMENTS_CLOSE_AFTER_DAYS = (
 )
 MAGAZINE_COMMENT_THREADS_ON_ARTICLE = 20
 MAGAZINE_COMMENT_THREADS_PER_PAGE = 50
+# Feeds: how many articles, and whether items carry the whole body or only the summary.
+MAGAZINE_FEED_ITEMS = 20
+MAGAZINE_FEED_FULL_TEXT = env_bool("MAGAZINE_FEED_FULL_TEXT", True)
+# A static file used as the publisher's logo in structured data, e.g. "img/logo.png"
+# (search engines want a raster image); none by default.
+MAGAZINE_PUBLISHER_LOGO = os.environ.get("MAGAZINE_PUBLISHER_LOGO", "")
 # The site's address, for links in emails (no request to take it from in a task).
 MAGAZINE_SITE_URL = os.environ.get("MAGAZINE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Who is told by email when a comment waits for moderation (the article's author is too).

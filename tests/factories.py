@@ -70,6 +70,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.add(*extracted)
+            Article.objects.filter(pk=self.pk).refresh_search_text()
 
 
 def image_upload(name="photo.jpg", size=(1600, 900), fmt="JPEG", **save_kwargs):
@@ -102,3 +103,30 @@ class CommentFactory(factory.django.DjangoModelFactory):
                 comment_count=F("comment_count") + 1
             )
         return comment
+
+
+def article_admin_data(article, **changes):
+    """What the admin's change form posts for an existing article, with `changes`."""
+    data = {
+        "title": article.title,
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "category": article.category_id,
+        "author": article.author_id,
+        "tags": ", ".join(f'"{t}"' for t in article.tags.names()),
+        "status": article.status,
+        "publish_at_0": article.publish_at.strftime("%Y-%m-%d") if article.publish_at else "",
+        "publish_at_1": article.publish_at.strftime("%H:%M:%S") if article.publish_at else "",
+        "image_alt": article.image_alt,
+        "image_caption": article.image_caption,
+        "image_credit": article.image_credit,
+        "seo_title": article.seo_title,
+        "meta_description": article.meta_description,
+        "comments_enabled": "on" if article.comments_enabled else "",
+        "rating_enabled": "on" if article.rating_enabled else "",
+        # The inline feedback questions' formset (none here).
+        "feedback_questions-TOTAL_FORMS": "0",
+        "feedback_questions-INITIAL_FORMS": "0",
+    }
+    return data | changes

@@ -31,6 +31,9 @@ def _form_data(article=None, **overrides):
         "rating_enabled": "on",
         "publish_at_0": "",
         "publish_at_1": "",
+        # The inline feedback questions' formset (none here).
+        "feedback_questions-TOTAL_FORMS": "0",
+        "feedback_questions-INITIAL_FORMS": "0",
     }
     return data | overrides
 

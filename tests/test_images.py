@@ -11,26 +11,14 @@ from PIL import Image
 from articles import images
 from articles.models import Article
 
-from .factories import ArticleFactory, image_upload, make_editor
+from .factories import ArticleFactory, article_admin_data, image_upload, make_editor
 
 pytestmark = pytest.mark.django_db
 
 
 def _post_article_with_image(client, upload):
     article = ArticleFactory()
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "body": article.body,
-        "category": article.category_id,
-        "author": article.author_id,
-        "tags": "",
-        "status": "published",
-        "publish_at_0": article.publish_at.date().isoformat(),
-        "publish_at_1": "00:00:00",
-        "image": upload,
-        "image_alt": "A red square",
-    }
+    data = article_admin_data(article, image=upload, image_alt="A red square")
     response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
     article.refresh_from_db()
     return response, article

@@ -215,7 +215,7 @@ def test_a_guest_confirms_by_a_link_whose_page_has_a_button(client):
     article = ArticleFactory()
     response = subscribe(client, article, email="Sam@Example.com")
     assert response.status_code == 302
-    assert response["Location"] == article.get_absolute_url() + "#notify"
+    assert response["Location"] == article.get_absolute_url()
     subscription = Subscription.objects.get()
     assert subscription.email == "sam@example.com" and not subscription.is_active
     (message,) = mail.outbox
@@ -415,7 +415,9 @@ def test_the_manage_page_lists_the_address_subscriptions_and_drops_them(client):
     follower("bob@example.com", first)
     path = reverse("articles:subscriptions", args=[one.token])
 
-    page = client.get(path).content.decode()
+    response = client.get(path)
+    assert response["Referrer-Policy"] == "no-referrer"  # the secret link stays private
+    page = response.content.decode()
     assert "First story" in page and "Second story" in page and "bob@" not in page
 
     client.post(path, {"drop": str(two.pk)})

@@ -1,3 +1,3 @@
 """The editors' admin, one module per feature."""
 
-from . import articles, comments, ratings, subscriptions  # noqa: F401
+from . import articles, comments, inline, ratings, redirects, subscriptions  # noqa: F401

@@ -5,6 +5,7 @@ from taggit.managers import TaggableManager
 
 from .. import roles
 from ..models import Agency, Article, Author, Category, SiteSettings
+from .inline import InlineFeedbackMixin
 from .ratings import RatingFiguresMixin
 from .widgets import TagAutocompleteWidget
 
@@ -46,7 +47,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(RatingFiguresMixin, admin.ModelAdmin):
+class ArticleAdmin(InlineFeedbackMixin, RatingFiguresMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "status_label",
@@ -115,6 +116,11 @@ class ArticleAdmin(RatingFiguresMixin, admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The tags were saved after the article: search must know them.
+        Article.objects.filter(pk=form.instance.pk).refresh_search_text()
 
     @admin.display(description="status", ordering="status")
     def status_label(self, article):

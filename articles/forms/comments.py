@@ -23,7 +23,7 @@ class CommentForm(SpamGuardMixin, forms.ModelForm):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # Email subscriptions (issue 6): see articles/subscriptions.py.
     notify_replies = forms.BooleanField(
-        required=False, label="Notify me of new replies to this comment"
+        required=False, label="Notify me of new replies to this comment", label_suffix=""
     )
 
     class Meta:

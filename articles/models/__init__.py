@@ -1,9 +1,11 @@
 from .articles import Agency, Article
 from .categories import Category
 from .comments import BlockedEmail, Comment, CommentVote
+from .inline import FeedbackQuestion
 from .mail import OutgoingMail
 from .people import Author
 from .ratings import ArticleRating
+from .redirects import ArticleRedirect
 from .site import SiteSettings
 from .subscriptions import Subscription
 
@@ -11,11 +13,13 @@ __all__ = [
     "Agency",
     "Article",
     "ArticleRating",
+    "ArticleRedirect",
     "Author",
     "BlockedEmail",
     "Category",
     "Comment",
     "CommentVote",
+    "FeedbackQuestion",
     "OutgoingMail",
     "SiteSettings",
     "Subscription",

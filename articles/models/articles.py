@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.db import models
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -7,9 +8,10 @@ from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from .. import images, pagecache, richtext
+from .. import images, pagecache, richtext, search
 from .categories import Category
 from .people import Author
+from .redirects import ArticleRedirect
 
 # Votes per score, kept by `ArticleRating.objects` with F() updates (models/ratings.py).
 RATING_FIELDS = ("rating_1", "rating_2", "rating_3", "rating_4", "rating_5")
@@ -70,6 +72,18 @@ class ArticleQuerySet(models.QuerySet):
     def written_by(self, user):
         return self.filter(models.Q(created_by=user) | models.Q(author__user=user))
 
+    def search(self, query):
+        """Articles matching a reader's query (see `articles.search`), best first."""
+        return search.matching(self, search.clean_query(query))
+
+    def refresh_search_text(self):
+        """Recompute `search_text` after tags, a section name or an author name changed."""
+        articles = list(self.select_related("category", "author").prefetch_related("tags"))
+        for article in articles:
+            article.search_text = article.make_search_text()
+        self.model.objects.bulk_update(articles, ["search_text"], batch_size=500)
+        search.store_vectors(self.model.objects.filter(pk__in=[a.pk for a in articles]))
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -87,6 +101,14 @@ class Article(models.Model):
     )
     body = ProseEditorField(extensions=BODY_EXTENSIONS, sanitize=True)
     body_html = models.TextField(editable=False, default="")
+    body_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(
+        editable=False,
+        default="",
+        help_text="What search finds the article by: its text, tags, section and author.",
+    )
+    # PostgreSQL only: `search_text` and the headings as a weighted full-text document.
+    search_vector = SearchVectorField(null=True, editable=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
     tags = TaggableManager(blank=True)
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="articles")
@@ -171,17 +193,32 @@ class Article(models.Model):
             self.slug = self.unique_slug()
         if self.status == self.Status.PUBLISHED and not self.publish_at:
             self.publish_at = timezone.now()
-        self.body_html = richtext.render_body(self.body, self.body_html)
+        previous_html, adding = self.body_html, self._state.adding
+        self.body_html = richtext.render_body(self.body, previous_html)
+        self.body_text = search.plain_text(self.body_html)
+        self.search_text = self.make_search_text()
         new_image = images.store_new_upload(self, "image")
         if kwargs.get("update_fields") is None and not (
             self._state.adding or kwargs.get("force_insert")
         ):
-            # Votes and comments change the counters concurrently; an instance loaded before them
-            # must not write its stale figures back.
+            # Votes and comments change the counters concurrently; an instance loaded
+            # before them must not write its stale figures back.
             kwargs["update_fields"] = self._fields_without_rating()
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            stored_path = self.stored_path()
+            super().save(*args, **kwargs)
+            # Old addresses keep working; the current one never redirects elsewhere.
+            ArticleRedirect.objects.filter(old_path=self.get_absolute_url()).delete()
+            if stored_path:
+                ArticleRedirect.objects.article_moved(self, stored_path)
+            search.store_vectors(Article.objects.filter(pk=self.pk))
         if new_image:
             images.make_renditions(self.image)
+        if not adding and self.body_html != previous_html:
+            # Imported here: articles.inline needs the models loaded.
+            from ..inline import reanchor
+
+            reanchor(self)
         pagecache.invalidate(pagecache.article_page(self.pk), "articles")
 
     def get_absolute_url(self):
@@ -199,6 +236,29 @@ class Article(models.Model):
             and field.name not in RATING_FIELDS
             and field.name != "comment_count"
         ]
+
+    def stored_path(self):
+        """The article's address as the database has it, before this save."""
+        if self.pk is None:
+            return None
+        stored = Article.objects.filter(pk=self.pk).values_list("category__path", "slug").first()
+        if stored is None:
+            return None
+        category_path, slug = stored
+        return reverse("articles:detail", kwargs={"category_path": category_path, "slug": slug})
+
+    def make_search_text(self):
+        # Tags change after the article is saved (admin forms save them last):
+        # whoever changes them calls `refresh_search_text()`.
+        tags = [tag.name for tag in self.tags.all()] if self.pk else []
+        return search.search_text(
+            self.title,
+            self.standfirst,
+            self.body_text,
+            " ".join(tags),
+            self.category.name,
+            self.author.name,
+        )
 
     def unique_slug(self):
         base = slugify(self.title)[:190] or "article"

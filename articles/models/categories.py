@@ -4,6 +4,7 @@ from django.db import models, transaction
 from django.urls import reverse
 
 from .. import pagecache
+from .redirects import ArticleRedirect
 
 # Top-level category slugs may not shadow the site's own URLs.
 RESERVED_SLUGS = {
@@ -80,14 +81,24 @@ class Category(models.Model):
         self.path = f"{self.parent.path}/{self.slug}" if self.parent else self.slug
         self.depth = self.parent.depth + 1 if self.parent else 0
         with transaction.atomic():
+            old_name = self.stored_name()
             super().save(*args, **kwargs)
             if old_path and old_path != self.path:
+                ArticleRedirect.objects.section_moved(self, old_path)
                 for child in self.children.all():
                     child.save()
+            if old_name is not None and old_name != self.name:
+                self.articles.refresh_search_text()
         forget_cached_categories()
 
     def get_absolute_url(self):
         return reverse("articles:category", kwargs={"category_path": self.path})
+
+    def stored_name(self):
+        """The name before this save, or None for a new row."""
+        if self.pk is None:
+            return None
+        return type(self).objects.filter(pk=self.pk).values_list("name", flat=True).first()
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)

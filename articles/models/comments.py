@@ -12,16 +12,19 @@ Status changes go through `articles.moderation`, which keeps the article's
 approved-comment count (`Article.comment_count`) exact with F() updates.
 """
 
+import functools
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import urlize
 
 from .. import pagecache, richtext
 from .articles import Article
+from .inline import QUOTE_MAX_LENGTH
 
 MAX_DEPTH = 5
 MAX_LENGTH = 5000
@@ -96,22 +99,34 @@ class CommentQuerySet(models.QuerySet):
             f"-thread__{field[1:]}" if field.startswith("-") else f"thread__{field}"
             for field in THREAD_ORDER[sort]
         ]
-        return (
-            self.filter(thread__in=thread_ids)
-            .filter(_visible(reader) | Q(status=Comment.Status.REMOVED))
-            .order_by(*thread_order, "path")
+        shown = Q(status__in=(Comment.Status.APPROVED, Comment.Status.REMOVED)) | _pending_of(
+            reader
         )
+        return self.filter(thread__in=thread_ids).filter(shown).order_by(*thread_order, "path")
 
 
-def _visible(reader):
-    mine = Q(status=Comment.Status.PENDING) & (
+@functools.cache
+def _url_pattern(name, script_prefix):
+    """reverse() once per URL name: a page lists many comments, each with four links."""
+    return reverse(name, args=[987654321]).replace("987654321", "{}")
+
+
+def _comment_url(name, pk):
+    return _url_pattern(name, get_script_prefix()).format(pk)
+
+
+def _pending_of(reader):
+    return Q(status=Comment.Status.PENDING) & (
         Q(user=reader.user)
         if reader.user
         else Q(reader_hash=reader.token_hash)
         if reader.token
         else Q(pk__in=[])
     )
-    return Q(status=Comment.Status.APPROVED) | mine
+
+
+def _visible(reader):
+    return Q(status=Comment.Status.APPROVED) | _pending_of(reader)
 
 
 def prune_for_display(comments, reader):
@@ -175,6 +190,19 @@ class Comment(models.Model):
     score = models.IntegerField(default=0, editable=False, help_text="Up votes minus down votes.")
     created_at = models.DateTimeField("posted at", default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # --- inline feedback (articles/inline.py): a comment on a passage of the article ---
+    block_id = models.CharField(
+        "passage", max_length=20, blank=True, editable=False, help_text="Empty once orphaned."
+    )
+    quote = models.CharField(max_length=QUOTE_MAX_LENGTH, blank=True, editable=False)
+    question = models.ForeignKey(
+        "articles.FeedbackQuestion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="answers",
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -183,7 +211,13 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=("article", "status", "parent"), name="comment_article_status_idx"),
             models.Index(fields=("thread", "path"), name="comment_thread_path_idx"),
-            models.Index(fields=("status", "-created_at"), name="comment_status_created_idx"),
+            # The moderation queue. Partial, so that no page query over approved comments
+            # is tempted to scan it instead of the thread index.
+            models.Index(
+                fields=("-created_at",),
+                condition=Q(status="pending"),
+                name="comment_pending_created_idx",
+            ),
             models.Index(fields=("email", "status"), name="comment_email_status_idx"),
         ]
         constraints = [
@@ -193,6 +227,9 @@ class Comment(models.Model):
             models.CheckConstraint(
                 condition=Q(parent__isnull=True, depth=1) | Q(parent__isnull=False, depth__gt=1),
                 name="comment_depth_matches_parent",
+            ),
+            models.CheckConstraint(
+                condition=Q(block_id="") | ~Q(quote=""), name="comment_passage_has_quote"
             ),
         ]
 
@@ -216,6 +253,22 @@ class Comment(models.Model):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
 
     @property
+    def vote_url(self):
+        return _comment_url("articles:comment-vote", self.pk)
+
+    @property
+    def reply_url(self):
+        return _comment_url("articles:comment-reply", self.pk)
+
+    @property
+    def edit_url(self):
+        return _comment_url("articles:comment-edit", self.pk)
+
+    @property
+    def delete_url(self):
+        return _comment_url("articles:comment-delete", self.pk)
+
+    @property
     def anchor(self):
         return f"comment-{self.pk}"
 
@@ -227,6 +280,15 @@ class Comment(models.Model):
     @property
     def is_approved(self):
         return self.status == self.Status.APPROVED
+
+    @property
+    def is_passage_comment(self):
+        return bool(self.quote)
+
+    @property
+    def is_orphaned(self):
+        """A passage comment whose words an edit removed ("on an earlier version")."""
+        return bool(self.quote) and not self.block_id
 
     @property
     def is_edited(self):

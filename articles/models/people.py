@@ -35,7 +35,10 @@ class Author(models.Model):
 
     def save(self, *args, **kwargs):
         new_avatar = images.store_new_upload(self, "avatar")
+        old_name = self.stored_name()
         super().save(*args, **kwargs)
+        if old_name is not None and old_name != self.name:
+            self.articles.refresh_search_text()
         if new_avatar:
             images.make_renditions(self.avatar)
         # Bylines: on every listing, and on this author's articles.
@@ -43,6 +46,12 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    def stored_name(self):
+        """The name before this save, or None for a new row."""
+        if self.pk is None:
+            return None
+        return type(self).objects.filter(pk=self.pk).values_list("name", flat=True).first()
 
     @property
     def initials(self):

@@ -11,8 +11,9 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .. import moderation, subscriptions
+from .. import inline, moderation, subscriptions
 from ..forms.comments import CommentEditForm, CommentForm, CommentVoteForm
+from ..forms.inline import comment_form_class
 from ..models import Article, Comment, CommentVote
 from ..models.comments import comments_open, prune_for_display
 from ..ratelimit import Rule, allowed
@@ -82,7 +83,8 @@ def _prepare(comments, article, reader):
 
 def load_threads(request, article, thread_ids, sort):
     reader = get_reader(request)
-    comments = list(Comment.objects.in_threads(thread_ids, reader, sort))
+    # Filtering by article too lets the database use the article's index, not scan by status.
+    comments = list(Comment.objects.filter(article=article).in_threads(thread_ids, reader, sort))
     return _prepare(prune_for_display(comments, reader), article, reader)
 
 
@@ -90,7 +92,8 @@ def section_context(request, article):
     """The comment section under an article: the first threads, the form, the sort links."""
     reader = get_reader(request)
     sort, _ = sort_choice(request)
-    first_threads = Comment.objects.filter(article=article).threads_for(reader, sort)
+    first_threads = Comment.objects.filter(inline.thread_filter(request), article=article)
+    first_threads = first_threads.threads_for(reader, sort)
     limit = settings.MAGAZINE_COMMENT_THREADS_ON_ARTICLE
     comments = load_threads(request, article, first_threads.values("pk")[:limit], sort)
     shown = sum(1 for c in comments if c.shown and c.is_approved)
@@ -101,6 +104,7 @@ def section_context(request, article):
         "comments_open": comments_open(article),
         "comment_form": CommentForm(article=article, reader=reader),
         "more_comments": article.comment_count > shown,
+        "feedback_only": inline.feedback_only(request),
     }
 
 
@@ -111,7 +115,8 @@ def all_comments(request, article_id):
     )
     reader = get_reader(request)
     sort, _ = sort_choice(request)
-    threads = Comment.objects.filter(article=article).threads_for(reader, sort)
+    threads = Comment.objects.filter(inline.thread_filter(request), article=article)
+    threads = threads.threads_for(reader, sort)
     paginator = Paginator(
         threads.values_list("pk", flat=True), settings.MAGAZINE_COMMENT_THREADS_PER_PAGE
     )
@@ -127,6 +132,7 @@ def all_comments(request, article_id):
         "comments_open": comments_open(article),
         "comment_form": CommentForm(article=article, reader=reader),
         "all_comments_page": True,
+        "feedback_only": inline.feedback_only(request),
     }
     return remember_sort(request, render(request, "articles/comment_list.html", context))
 
@@ -168,7 +174,7 @@ def post_comment(request, article_id):
     if request.method != "POST":
         return _not_post(request, article, "Comments")
     reader = get_reader(request, create=True)
-    form = CommentForm(request.POST, article=article, reader=reader)
+    form = comment_form_class(request.POST)(request.POST, article=article, reader=reader)
     if not comments_open(article):
         return _refuse(request, CLOSED, 403, article=article, form=form)
     if not form.is_valid():
@@ -346,7 +352,8 @@ def csrf_refused(request, article_id):
     article = _published_article(article_id)
     form = None
     if article is not None:
-        form = CommentForm(request.POST, article=article, reader=get_reader(request))
+        form_class = comment_form_class(request.POST)
+        form = form_class(request.POST, article=article, reader=get_reader(request))
     message = (
         "We could not check where this form came from, so your comment was not sent. "
         "Your text is still here: please send it again."

@@ -7,7 +7,7 @@ from taggit.models import Tag
 
 from .. import pagecache, structured_data
 from ..models import Article, Author, Category, SiteSettings
-from . import comments
+from . import comments, inline
 
 
 class ArticleListMixin:
@@ -92,6 +92,7 @@ class ArticleDetailView(DetailView):
             tags=tags,
             is_preview=not article.is_published,
             **comments.section_context(self.request, article),
+            **inline.page_context(self.request, article),
             article_json_ld=structured_data.news_article(
                 article,
                 self.request,

@@ -64,12 +64,18 @@ def subscribe(request, article_id):
         messages.success(request, SUBSCRIBED.format(email=email, what=subscription.description))
     else:
         messages.success(request, SENT.format(email=email))
-    return redirect(article.get_absolute_url() + "#notify")
+    return redirect(article.get_absolute_url())  # the message shows at the top
+
+
+def _private(response):
+    """Pages reached by a secret link: the link must not leak in a Referer header."""
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _action_page(request, heading, status=200, form_message="", **context):
     context |= {"heading": heading, "form_message": form_message}
-    return render(request, "articles/subscription_action.html", context, status=status)
+    return _private(render(request, "articles/subscription_action.html", context, status=status))
 
 
 def _manage_url(subscription):
@@ -149,4 +155,4 @@ def manage(request, token):
         messages.success(request, f"{stopped} notification(s) stopped.")
         return redirect(request.path)
     context = {"email": subscription.email, "subscriptions": list(current)}
-    return render(request, "articles/subscription_list.html", context)
+    return _private(render(request, "articles/subscription_list.html", context))

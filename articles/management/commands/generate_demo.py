@@ -9,13 +9,17 @@ import secrets
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
 from articles import richtext
-from articles.models import Article, ArticleRating, Author, Category
+from articles import seed as seed_story
+from articles.models import Article, ArticleRating, Author, Category, Comment
 from articles.models.articles import RATING_FIELDS
+from articles.models.comments import MAX_DEPTH, PATH_DIGITS
+from articles.models.comments import render_body as render_comment
 
 SECTIONS = {
     "World": ["Europe", "Russia", "Asia", "Americas", "Africa", "Middle East"],
@@ -28,6 +32,13 @@ SUBJECTS = ["Leaders", "Ministers", "Regulators", "Scientists", "Voters", "Union
 VERBS = ["Meet Over", "Clash On", "Agree To Review", "Warn About", "Push For", "Reject"]
 TOPICS = ["Energy Prices", "Trade Talks", "New Sanctions", "Climate Targets", "Election Rules",
           "Border Controls", "Grain Exports", "Health Reform", "Data Privacy", "Rail Strikes"]  # fmt: skip
+COMMENT_TEXTS = [
+    "Good summary. I would add that the energy question is the real driver here.",
+    "Does anyone know when the full text of the agreement will be published?",
+    "I disagree.\n\nThe sanctions have been announced many times before and changed little.",
+    "Source for the loan figure: https://example.com/report (page 4).",
+    "Thanks for the clear reporting, as always.",
+]
 SENTENCES = [
     "Officials said the talks would continue next week after a first round ended without agreement.",
     "The proposal, first reported by local media, would take effect at the start of next year.",
@@ -65,6 +76,9 @@ class Command(BaseCommand):
             self._tag(rng, articles, tags)
             self._votes(rng, articles, options["votes_per_article"])
             comments = self._comments(rng, articles, options["comments_per_article"])
+            seed = Article.objects.filter(slug=seed_story.SLUG).first()
+            if seed and options["seed_article_comments"]:
+                comments += self._comments(rng, [seed], options["seed_article_comments"])
         self.stdout.write(
             f"Generated {len(articles)} articles, {comments} comments, "
             f"{len(tags)} tags, {len(authors)} authors."
@@ -160,5 +174,63 @@ class Command(BaseCommand):
         Article.objects.bulk_update(articles, RATING_FIELDS, batch_size=2000)
 
     def _comments(self, rng, articles, per_article):
-        """Comment threads come with the comments feature; nothing to make without it."""
-        return 0
+        """Threads up to five deep: about a third top-level, the rest replies."""
+        if not per_article:
+            return 0
+        bodies = [(text, render_comment(text)) for text in COMMENT_TEXTS]
+        now = timezone.now()
+        level = []
+        for article in articles:
+            for _ in range(max(1, per_article // 3)):
+                level.append(self._comment(rng, bodies, article.pk, None, now))
+        level = self._insert(level)
+        made = len(level)
+        remaining = {article.pk: per_article - max(1, per_article // 3) for article in articles}
+        for _depth in range(2, MAX_DEPTH + 1):
+            by_article = {}
+            for comment in level:
+                by_article.setdefault(comment.article_id, []).append(comment)
+            replies = []
+            for article_id, parents in by_article.items():
+                share = remaining[article_id] if _depth == MAX_DEPTH else remaining[article_id] // 2
+                for _ in range(share):
+                    replies.append(self._comment(rng, bodies, article_id, rng.choice(parents), now))
+                remaining[article_id] -= share
+            if not replies:
+                break
+            level = self._insert(replies)
+            made += len(level)
+        counts = Comment.objects.filter(article__in=articles).values("article")
+        counts = counts.annotate(n=Count("pk")).values_list("article", "n")
+        for article_id, n in counts:
+            Article.objects.filter(pk=article_id).update(comment_count=n)
+        return made
+
+    @staticmethod
+    def _comment(rng, bodies, article_id, parent, now):
+        text, html = rng.choice(bodies)
+        name = rng.choice(("Ola", "Sam", "Jürgen", "Aiko", "Priya", "Tomasz", "Lea"))
+        return Comment(
+            article_id=article_id,
+            parent=parent,
+            depth=parent.depth + 1 if parent else 1,
+            name=name,
+            email=f"{name.lower()}@example.com",
+            body=text,
+            body_html=html,
+            status=Comment.Status.APPROVED,
+            score=rng.randint(-3, 12),
+            created_at=now - timezone.timedelta(minutes=rng.randint(1, 60 * 24 * 30)),
+        )
+
+    @staticmethod
+    def _insert(comments):
+        """bulk_create skips save(): set each comment's thread and path from its new id."""
+        comments = Comment.objects.bulk_create(comments, batch_size=5000)
+        for comment in comments:
+            segment = f"{comment.pk:0{PATH_DIGITS}d}"
+            parent = comment.parent
+            comment.path = f"{parent.path}/{segment}" if parent else segment
+            comment.thread_id = parent.thread_id if parent else comment.pk
+        Comment.objects.bulk_update(comments, ("path", "thread"), batch_size=5000)
+        return comments

@@ -13,7 +13,7 @@ from articles import roles
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0004_comments'),
+        ('articles', '0007_inline'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

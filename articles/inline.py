@@ -1,0 +1,223 @@
+"""
+Inline feedback: comments and editors' questions anchored to a passage of an article.
+
+An anchor is a body block's stable id (see `articles.richtext`) and the exact words
+within it (the quote, plain text with whitespace collapsed). This module checks
+anchors when they are made, finds them again when an editor changes the body
+(`reanchor`, called by `Article.save`), and gathers what the article page shows
+beside each passage with a fixed number of queries (`passages`).
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils.safestring import mark_safe
+
+from . import richtext
+from .models import Comment, FeedbackQuestion
+from .models.inline import QUOTE_MAX_LENGTH
+
+RECENT_ANSWERS = 3
+FEEDBACK_FILTER = "inline"
+# Where each top-level block starts in `Article.body_html`: only `richtext.Block.render`
+# writes an id attribute (the sanitizer strips the others), so this finds exactly the blocks.
+BLOCK_START = re.compile(
+    r'<(?:{}) id="(b-[0-9a-f]+(?:-\d+)?)">'.format("|".join(sorted(richtext.BLOCK_TAGS)))
+)
+
+
+def normalize(text):
+    """Quotes compare with whitespace collapsed: a browser's selection spaces text its own way."""
+    return " ".join((text or "").split())
+
+
+def whole_block_quote(text):
+    """The quote of a comment on a whole paragraph: its text, cut at a word when long."""
+    text = normalize(text)
+    if len(text) <= QUOTE_MAX_LENGTH:
+        return text
+    return text[: QUOTE_MAX_LENGTH + 1].rsplit(" ", 1)[0]
+
+
+def check_anchor(blocks, block_id, quote):
+    """The (block id, quote) to store for a passage of these blocks, or a ValidationError.
+
+    An empty quote stands for the whole paragraph.
+    """
+    block = next((b for b in blocks if b.id == block_id), None)
+    if block is None:
+        raise ValidationError(
+            "That paragraph is not in this article (an editor may have just changed it). "
+            "Reload the article and choose the passage again.",
+            code="unknown_block",
+        )
+    text, quote = normalize(block.text), normalize(quote)
+    if not quote:
+        return block.id, whole_block_quote(text)
+    if len(quote) > len(text):
+        raise ValidationError(
+            "The quoted words are longer than the paragraph: choose words within one paragraph.",
+            code="quote_too_long",
+        )
+    if len(quote) > QUOTE_MAX_LENGTH:
+        raise ValidationError(
+            f"Quote at most {QUOTE_MAX_LENGTH} characters of the paragraph.",
+            code="quote_too_long",
+        )
+    if quote not in text:
+        raise ValidationError(
+            "The quoted words are not in that paragraph: copy them exactly as they are written.",
+            code="quote_not_in_block",
+        )
+    return block.id, quote
+
+
+def add_question(article, block_id, quote, question, **fields):
+    """An editor's question on a passage; a ValidationError if the passage is not there."""
+    block_id, quote = check_anchor(article.blocks(), block_id, quote)
+    return FeedbackQuestion.objects.create(
+        article=article, block_id=block_id, quote=quote, question=question, **fields
+    )
+
+
+# --- Edits ------------------------------------------------------------------------------
+
+
+def find_again(texts, block_id, quote):
+    """The block holding `quote` now: its own if the words are still there, else the first
+    block that has them, else "" (orphaned)."""
+    if quote in texts.get(block_id, ""):
+        return block_id
+    return next((other for other, text in texts.items() if quote in text), "")
+
+
+def reanchor(article):
+    """After the body changed, find every anchor of the article again, or orphan it.
+
+    Two queries, and one bulk update per kind that moved. Orphans are tried too, so an
+    edit that brings the words back brings the marker back.
+    """
+    texts = {block.id: normalize(block.text) for block in article.blocks()}
+    for model in (Comment, FeedbackQuestion):
+        moved = []
+        anchored = model.objects.filter(article=article).exclude(quote="")
+        for item in anchored.only("pk", "block_id", "quote"):
+            block_id = find_again(texts, item.block_id, item.quote)
+            if block_id != item.block_id:
+                item.block_id = block_id
+                moved.append(item)
+        if moved:
+            model.objects.bulk_update(moved, ["block_id"])
+
+
+# --- Reading ----------------------------------------------------------------------------
+
+
+@dataclass
+class Passage:
+    """A body block with the feedback shown beside it."""
+
+    block_id: str
+    html: str
+    count: int = 0
+    questions: list = field(default_factory=list)
+    recent: list = field(default_factory=list)
+    form: object = None
+
+    @property
+    def has_marker(self):
+        return bool(self.count or self.questions)
+
+    @property
+    def starts_open(self):
+        return any(question.starts_open for question in self.questions)
+
+
+def anchored_questions(article):
+    return FeedbackQuestion.objects.filter(article=article).exclude(block_id="")
+
+
+def recent_answers(article, block_ids=None):
+    """The last approved comments on each passage, each with its passage's total (`on_block`).
+
+    One query, whatever the number of passages and comments.
+    """
+    comments = Comment.objects.approved().filter(article=article).exclude(block_id="")
+    if block_ids is not None:
+        comments = comments.filter(block_id__in=block_ids)
+    return (
+        comments.annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=F("block_id"),
+                order_by=(F("created_at").desc(), F("id").desc()),
+            ),
+            on_block=Window(Count("id"), partition_by=F("block_id")),
+        )
+        .filter(position__lte=RECENT_ANSWERS)
+        .only("pk", "block_id", "name", "body", "created_at")
+        .order_by("block_id", "position")
+    )
+
+
+def _attach(passages, article, block_ids=None):
+    by_id = {passage.block_id: passage for passage in passages}
+    for question in anchored_questions(article):
+        if question.block_id in by_id:
+            by_id[question.block_id].questions.append(question)
+    for comment in recent_answers(article, block_ids):
+        if comment.block_id in by_id:
+            by_id[comment.block_id].count = comment.on_block
+            by_id[comment.block_id].recent.append(comment)
+    return passages
+
+
+def passages(article):
+    """The body cut at its blocks, each with its marker's figures: two queries in all."""
+    html = article.body_html
+    starts = list(BLOCK_START.finditer(html))
+    if not starts:
+        return [Passage("", mark_safe(html))] if html.strip() else []
+    ends = [match.start() for match in starts[1:]] + [len(html)]
+    cut = [
+        # Each piece is a whole block of HTML sanitized on save.
+        Passage(match.group(1), mark_safe(html[match.start() : end].strip()))
+        for match, end in zip(starts, ends, strict=True)
+    ]
+    return _attach(cut, article)
+
+
+def passage(article, block):
+    """One block of the article with its questions and last answers (two queries)."""
+    return _attach([Passage(block.id, mark_safe(block.render()))], article, [block.id])[0]
+
+
+# --- The comment section ----------------------------------------------------------------
+
+
+def feedback_only(request):
+    """Whether the comment section is filtered to "Inline Feedbacks" (?feedback=inline)."""
+    return request.GET.get("feedback") == FEEDBACK_FILTER
+
+
+def thread_filter(request):
+    """Threads the comment section shows: all, or those started on a passage."""
+    return ~Q(quote="") if feedback_only(request) else Q()
+
+
+def passage_counts(article):
+    """{block_id, approved, pending} per passage with comments, the most approved first."""
+    rows = (
+        Comment.objects.filter(article=article)
+        .exclude(block_id="")
+        .values("block_id")
+        .annotate(
+            approved=Count("id", filter=Q(status=Comment.Status.APPROVED)),
+            pending=Count("id", filter=Q(status=Comment.Status.PENDING)),
+        )
+        .order_by("-approved", "-pending", "block_id")
+    )
+    return list(rows)

@@ -1,0 +1,25 @@
+"""Old article addresses answer 301 with the current one, forever."""
+
+from django.http import HttpResponsePermanentRedirect
+
+from .models import ArticleRedirect
+
+
+class ArticleRedirectMiddleware:
+    """On a 404, look the path up among articles' old addresses.
+
+    Like django.contrib.redirects' fallback middleware: it costs a query only on
+    pages that would otherwise be "not found", and URL patterns stay as they are.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in {"GET", "HEAD"}:
+            return response
+        article = ArticleRedirect.objects.target(request.path)
+        if article is None:
+            return response
+        return HttpResponsePermanentRedirect(article.get_absolute_url())
