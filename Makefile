@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || command -v python3)
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format lock serve bench clean
+.PHONY: run test lint format lock serve worker bench clean
 
 $(VENV)/installed.stamp: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ serve: $(VENV)/installed.stamp
 	DJANGO_DEBUG=false $(PY) manage.py collectstatic --noinput -v0
 	DJANGO_DEBUG=false $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=false $(VENV)/bin/gunicorn magazine.wsgi -c gunicorn.conf.py
+
+# Production's background worker (sends mail): runs the tasks stored by TASKS_BACKEND=database.
+# Start one or more beside `make serve`, with the same environment.
+worker: $(VENV)/installed.stamp
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-false} $(PY) manage.py db_worker
 
 # Browser tests run on their own, after the rest: they share one live server.
 test: $(VENV)/installed.stamp

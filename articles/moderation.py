@@ -16,7 +16,7 @@ from collections import Counter
 from django.db import transaction
 from django.db.models import F, Q
 
-from . import pagecache
+from . import pagecache, subscriptions
 from .models import Article, BlockedEmail, Comment
 from .models.comments import render_body
 
@@ -87,6 +87,12 @@ def set_status(comments, status):
                 Article.objects.filter(pk=article_id).update(
                     comment_count=F("comment_count") + change
                 )
+        # Mail (after commit): subscribers when a comment becomes approved, moderators
+        # when one starts to wait. The outbox keys keep it to once per comment.
+        if status == Comment.Status.APPROVED:
+            subscriptions.comments_approved([pk for pk, _, _ in rows])
+        elif status == Comment.Status.PENDING:
+            subscriptions.comments_held([pk for pk, _, _ in rows])
     return len(rows)
 
 
@@ -121,6 +127,9 @@ def post(comment, user=None):
             Article.objects.filter(pk=comment.article_id).update(
                 comment_count=F("comment_count") + 1
             )
+            subscriptions.comments_approved([comment.pk])
+        elif comment.status == Comment.Status.PENDING:
+            subscriptions.comments_held([comment.pk])
     return comment
 
 

@@ -15,9 +15,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 from django.utils.text import slugify
 from taggit.utils import parse_tags
@@ -25,6 +23,7 @@ from taggit.utils import parse_tags
 from . import ratelimit, richtext
 from .models import Article, Author, SiteSettings, Submission, SubmissionEvent, SubmissionImage
 from .models.submissions import new_token
+from .tasks import queue_email, render_email
 
 logger = logging.getLogger(__name__)
 
@@ -304,9 +303,9 @@ def status_url(submission):
 
 
 def notify_contributor(submission, event):
-    """Email the contributor about one step. Never raises: a mail failure is only logged.
+    """Email the contributor about one step, through the outbox and a background task.
 
-    Runs after the commit; the one place to change when mail moves to background tasks.
+    Never raises: a failure is logged, and the outbox retries what it could not send.
     """
     context = {
         "submission": submission,
@@ -318,12 +317,11 @@ def notify_contributor(submission, event):
     }
     try:
         context["site_name"] = SiteSettings.load().site_name
-        send_mail(
+        queue_email(
+            submission.email,
             SUBJECTS[event.status].format(title=submission.title),
-            render_to_string("articles/email/submission_update.txt", context),
-            None,
-            [submission.email],
-            html_message=render_to_string("articles/email/submission_update.html", context),
+            *render_email("articles/email/submission_update", context),
+            key=f"submission:{submission.pk}:event:{event.pk}",
         )
     except Exception:
         logger.exception(

@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from . import converters, feeds
 from .sitemaps import SITEMAPS
-from .views import comments, discovery, inline, ratings, reading, submissions
+from .views import comments, discovery, inline, ratings, reading, submissions, subscriptions
 
 register_converter(converters.CategoryPathConverter, "category")
 
@@ -24,6 +24,15 @@ urlpatterns = [
     path("comments/vote/<int:comment_id>/", comments.vote, name="comment-vote"),
     path("comments/edit/<int:comment_id>/", comments.edit, name="comment-edit"),
     path("comments/delete/<int:comment_id>/", comments.delete, name="comment-delete"),
+    path("notify/<int:article_id>/", subscriptions.subscribe, name="subscribe"),
+    path("notify/confirm/<str:signed>/", subscriptions.confirm, name="subscription-confirm"),
+    path("notify/unsubscribe/<str:token>/", subscriptions.unsubscribe, name="unsubscribe"),
+    path(
+        "notify/unsubscribe/<str:token>/one-click/",
+        subscriptions.unsubscribe_one_click,
+        name="unsubscribe-one-click",
+    ),
+    path("notify/manage/<str:token>/", subscriptions.manage, name="subscriptions"),
     path("comments/<int:article_id>/passage/<slug:block_id>/", inline.passage, name="passage"),
     path("search/", discovery.SearchView.as_view(), name="search"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),

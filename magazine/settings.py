@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",
+    "django_tasks_db",
     "articles",
 ]
 
@@ -184,6 +185,18 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Open Magazine <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Background tasks (sending mail): run at once in development ("immediate"); in
+# production stored in the database ("database") and run by `manage.py db_worker`.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[TASKS_BACKEND]
+    }
+}
+
 LOGIN_URL = "admin:login"
 
 # Security: strict by default, HTTPS-only settings switched on with DEBUG off.
@@ -263,5 +276,7 @@ MAGAZINE_FEED_FULL_TEXT = env_bool("MAGAZINE_FEED_FULL_TEXT", True)
 # A static file used as the publisher's logo in structured data, e.g. "img/logo.png"
 # (search engines want a raster image); none by default.
 MAGAZINE_PUBLISHER_LOGO = os.environ.get("MAGAZINE_PUBLISHER_LOGO", "")
-# The site's public address, for links in emails sent outside a request (status links).
-MAGAZINE_SITE_URL = os.environ.get("MAGAZINE_SITE_URL", "http://localhost:8000")
+# The site's address, for links in emails (no request to take it from in a task).
+MAGAZINE_SITE_URL = os.environ.get("MAGAZINE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Who is told by email when a comment waits for moderation (the article's author is too).
+MAGAZINE_MODERATION_EMAILS = env_list("MAGAZINE_MODERATION_EMAILS")

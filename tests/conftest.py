@@ -30,6 +30,8 @@ def _test_settings(settings, tmp_path):
     """Fast hashing, captured mail, throwaway media: no test touches real files or mail."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    # Background tasks run at once, as in development, whatever DJANGO_DEBUG says.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     # Pages render afresh in tests; tests/test_pagecache.py turns the page cache on.
     settings.MAGAZINE_PAGE_CACHE_SECONDS = 0

@@ -1,3 +1,11 @@
 """The editors' admin, one module per feature."""
 
-from . import articles, comments, inline, ratings, redirects, submissions  # noqa: F401
+from . import (  # noqa: F401
+    articles,
+    comments,
+    inline,
+    ratings,
+    redirects,
+    submissions,
+    subscriptions,
+)

@@ -21,6 +21,10 @@ class CommentForm(SpamGuardMixin, forms.ModelForm):
     """A new comment or reply. The article, reader and status are set by the view."""
 
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Email subscriptions (issue 6): see articles/subscriptions.py.
+    notify_replies = forms.BooleanField(
+        required=False, label="Notify me of new replies to this comment", label_suffix=""
+    )
 
     class Meta:
         model = Comment

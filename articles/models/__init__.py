@@ -2,11 +2,13 @@ from .articles import Agency, Article
 from .categories import Category
 from .comments import BlockedEmail, Comment, CommentVote
 from .inline import FeedbackQuestion
+from .mail import OutgoingMail
 from .people import Author
 from .ratings import ArticleRating
 from .redirects import ArticleRedirect
 from .site import SiteSettings
 from .submissions import Pack, Submission, SubmissionEvent, SubmissionImage
+from .subscriptions import Subscription
 
 __all__ = [
     "Agency",
@@ -19,9 +21,11 @@ __all__ = [
     "Comment",
     "CommentVote",
     "FeedbackQuestion",
+    "OutgoingMail",
     "Pack",
     "SiteSettings",
     "Submission",
     "SubmissionEvent",
     "SubmissionImage",
+    "Subscription",
 ]

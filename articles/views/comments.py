@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .. import inline, moderation
+from .. import inline, moderation, subscriptions
 from ..forms.comments import CommentEditForm, CommentForm, CommentVoteForm
 from ..forms.inline import comment_form_class
 from ..models import Article, Comment, CommentVote
@@ -211,6 +211,8 @@ def post_comment(request, article_id):
             "Thank you: your comment awaits moderation because "
             f"{moderation.hold_reason(comment)}. Until an editor approves it, only you see it."
         )
+    if form.cleaned_data.get("notify_replies"):
+        note += subscriptions.subscribe_to_replies(comment, reader.user, ip)
     if wants_fragment(request):
         comment.shown, comment.my_vote, comment.changeable = True, None, True
         comment.reply_to_name = form.reply_to.name if form.reply_to else ""

@@ -57,7 +57,7 @@ def test_reader_rates_and_comments_without_javascript(live_server, browser):
 
     page.wait_for_timeout(3100)  # the spam guard refuses forms sent within 3 seconds
     page.get_by_role("textbox", name="Name").fill("Ola Nordmann")
-    page.get_by_role("textbox", name="Email").fill("ola@example.com")
+    page.get_by_role("textbox", name="Email:", exact=True).fill("ola@example.com")
     page.get_by_role("textbox", name="Comment").fill("A careful, <b>plain</b> remark.")
     page.get_by_role("button", name="Post comment").click()
     expect(page.get_by_text("A careful, <b>plain</b> remark.")).to_be_visible()
@@ -74,7 +74,7 @@ def test_reader_posts_replies_and_votes_with_javascript(live_server, page, conso
     page.goto(live_server.url + SEED_URL)
     page.wait_for_timeout(3100)
     page.get_by_role("textbox", name="Name").fill("Ola")
-    page.get_by_role("textbox", name="Email").fill("ola@example.com")
+    page.get_by_role("textbox", name="Email:", exact=True).fill("ola@example.com")
     page.get_by_role("textbox", name="Comment").fill("Known reader, posted at once.")
     page.get_by_role("button", name="Post comment").click()
     new_comment = page.locator("[data-comment]", has_text="Known reader, posted at once.")
