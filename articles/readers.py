@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import CheckConstraint, Q, UniqueConstraint
 
 COOKIE_NAME = "reader"
 COOKIE_SALT = "articles.readers"
@@ -95,3 +96,33 @@ class ReaderTokenMiddleware:
                 samesite="Lax",
             )
         return response
+
+
+class ByReaderQuerySet:
+    """For models that record who acted by `user` or, for guests, `reader_hash`."""
+
+    def by_reader(self, reader):
+        """What one reader did (an account, or a guest's token)."""
+        if reader.user:
+            return self.filter(user=reader.user)
+        if reader.token:
+            return self.filter(reader_hash=reader.token_hash)
+        return self.none()
+
+
+def one_per_reader_constraints(target, prefix):
+    """A user or a guest token, never both; one row per reader and `target`."""
+    return [
+        CheckConstraint(
+            condition=Q(user__isnull=True) | Q(reader_hash=""),
+            name=f"{prefix}_user_or_guest_not_both",
+        ),
+        UniqueConstraint(
+            fields=(target, "user"), condition=Q(user__isnull=False), name=f"{prefix}_one_per_user"
+        ),
+        UniqueConstraint(
+            fields=(target, "reader_hash"),
+            condition=~Q(reader_hash=""),
+            name=f"{prefix}_one_per_guest",
+        ),
+    ]

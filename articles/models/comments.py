@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import urlize
 
 from .. import pagecache, richtext
+from ..readers import ByReaderQuerySet, one_per_reader_constraints
 from .articles import Article
 from .inline import QUOTE_MAX_LENGTH
 
@@ -52,20 +53,12 @@ def comments_open(article, now=None):
     return (now or timezone.now()) < article.publish_at + timedelta(days=days)
 
 
-class CommentQuerySet(models.QuerySet):
+class CommentQuerySet(ByReaderQuerySet, models.QuerySet):
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
-
-    def by_reader(self, reader):
-        """Comments written by a reader (an account, or a guest's token)."""
-        if reader.user:
-            return self.filter(user=reader.user)
-        if reader.token:
-            return self.filter(reader_hash=reader.token_hash)
-        return self.none()
 
     def visible_to(self, reader):
         """Approved comments, plus the reader's own ones awaiting moderation."""
@@ -324,14 +317,7 @@ THREAD_ORDER = {
 }
 
 
-class CommentVoteQuerySet(models.QuerySet):
-    def by_reader(self, reader):
-        if reader.user:
-            return self.filter(user=reader.user)
-        if reader.token:
-            return self.filter(reader_hash=reader.token_hash)
-        return self.none()
-
+class CommentVoteQuerySet(ByReaderQuerySet, models.QuerySet):
     def vote(self, comment, reader, value):
         """Record the reader's vote or change it; return the comment's new score."""
         if value not in (CommentVote.UP, CommentVote.DOWN):
@@ -381,20 +367,7 @@ class CommentVote(models.Model):
         verbose_name = "comment vote"
         constraints = [
             models.CheckConstraint(condition=Q(value__in=(1, -1)), name="comment_vote_up_or_down"),
-            models.CheckConstraint(
-                condition=Q(user__isnull=True) | Q(reader_hash=""),
-                name="comment_vote_user_or_guest_not_both",
-            ),
-            models.UniqueConstraint(
-                fields=("comment", "user"),
-                condition=Q(user__isnull=False),
-                name="comment_vote_one_per_user",
-            ),
-            models.UniqueConstraint(
-                fields=("comment", "reader_hash"),
-                condition=~Q(reader_hash=""),
-                name="comment_vote_one_per_guest",
-            ),
+            *one_per_reader_constraints("comment", "comment_vote"),
         ]
 
     def __str__(self):

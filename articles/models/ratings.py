@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 
 from .. import pagecache
+from ..readers import ByReaderQuerySet, one_per_reader_constraints
 from .articles import RATING_FIELDS, Article
 
 SCORES = range(1, 6)
@@ -39,15 +40,7 @@ def _apply(article_id, changes):
         pagecache.invalidate(pagecache.article_page(article_id))
 
 
-class ArticleRatingQuerySet(models.QuerySet):
-    def by_reader(self, reader):
-        """The votes of one reader (see `articles.readers.Reader`)."""
-        if reader.user:
-            return self.filter(user=reader.user)
-        if reader.token:
-            return self.filter(reader_hash=reader.token_hash)
-        return self.none()
-
+class ArticleRatingQuerySet(ByReaderQuerySet, models.QuerySet):
     def score_of(self, reader, article):
         """The reader's score for the article, or None."""
         if not (reader.user or reader.token):
@@ -156,20 +149,7 @@ class ArticleRating(models.Model):
             models.CheckConstraint(
                 condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"
             ),
-            models.CheckConstraint(
-                condition=Q(user__isnull=True) | Q(reader_hash=""),
-                name="rating_user_or_guest_not_both",
-            ),
-            models.UniqueConstraint(
-                fields=("article", "user"),
-                condition=Q(user__isnull=False),
-                name="rating_one_per_user",
-            ),
-            models.UniqueConstraint(
-                fields=("article", "reader_hash"),
-                condition=~Q(reader_hash=""),
-                name="rating_one_per_guest",
-            ),
+            *one_per_reader_constraints("article", "rating"),
         ]
 
     def __str__(self):
