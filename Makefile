@@ -59,5 +59,9 @@ lock:
 bench: $(VENV)/installed.stamp
 	$(PY) benchmarks/bench.py
 
+# Lighthouse scores of the article page (installs Lighthouse into .lighthouse/ once).
+lighthouse: $(VENV)/installed.stamp
+	bash benchmarks/lighthouse.sh
+
 clean:
 	rm -rf $(VENV) staticfiles
