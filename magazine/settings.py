@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "magazine.middleware.SecurityHeadersMiddleware",
+    # Outside the page cache, so that cached pages carry every security header too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,7 +66,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "articles.readers.ReaderTokenMiddleware",
     "articles.pagecache.AnonymousPageCacheMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "articles.redirects.ArticleRedirectMiddleware",
 ]
 

@@ -33,6 +33,8 @@ def test_anonymous_pages_are_served_from_the_cache(client, seed_article, django_
         with django_assert_num_queries(0):
             again = Client().get(url)
         assert again["X-Page-Cache"] == "hit"
+        for header in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy"):
+            assert header in again  # security headers on cached pages too
         assert again.content.replace(b" ", b"")[:500] == first.content.replace(b" ", b"")[:500]
 
 
