@@ -95,3 +95,13 @@ def test_reader_posts_replies_and_votes_with_javascript(live_server, page, conso
     reply = Comment.objects.get(body="And a reply.")
     assert reply.parent.body == "An earlier approved remark."
     assert not console_errors, console_errors
+
+
+def test_a_very_long_word_in_a_comment_does_not_widen_the_page_on_a_phone(live_server, page):
+    from articles.models import Article
+
+    article = Article.objects.get(slug__startswith="belarusian")
+    CommentFactory(article=article, name="x" * 80, body="https://example.com/" + "a" * 3000)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(live_server.url + SEED_URL)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
