@@ -299,16 +299,16 @@ TOO_LATE = (
 )
 
 
+def _too_late(request, comment):
+    context = {"comment": comment, "article": comment.article, "form_message": TOO_LATE}
+    return render(request, "articles/comment_change.html", context, status=403)
+
+
 def edit(request, comment_id):
     """The author edits their comment (15 minutes); editors at any time."""
     reader, comment, allowed_to = _changeable(request, comment_id)
     if not allowed_to:
-        return render(
-            request,
-            "articles/comment_change.html",
-            {"comment": comment, "article": comment.article, "form_message": TOO_LATE},
-            status=403,
-        )
+        return _too_late(request, comment)
     form = CommentEditForm(request.POST or None, instance=comment)
     if request.method == "POST" and form.is_valid():
         comment.edit(form.cleaned_data["body"])
@@ -333,12 +333,7 @@ def delete(request, comment_id):
     """The author deletes their comment (15 minutes); editors at any time."""
     _, comment, allowed_to = _changeable(request, comment_id)
     if not allowed_to:
-        return render(
-            request,
-            "articles/comment_change.html",
-            {"comment": comment, "article": comment.article, "form_message": TOO_LATE},
-            status=403,
-        )
+        return _too_late(request, comment)
     if request.method == "POST":
         moderation.remove([comment.pk])
         messages.success(request, "The comment is deleted.")
