@@ -109,6 +109,7 @@ class CommentFactory(factory.django.DjangoModelFactory):
 
 def article_admin_data(article, **changes):
     """What the admin's change form posts for an existing article, with `changes`."""
+    publish_at = timezone.localtime(article.publish_at) if article.publish_at else None
     data = {
         "title": article.title,
         "slug": article.slug,
@@ -118,8 +119,8 @@ def article_admin_data(article, **changes):
         "author": article.author_id,
         "tags": ", ".join(f'"{t}"' for t in article.tags.names()),
         "status": article.status,
-        "publish_at_0": article.publish_at.strftime("%Y-%m-%d") if article.publish_at else "",
-        "publish_at_1": article.publish_at.strftime("%H:%M:%S") if article.publish_at else "",
+        "publish_at_0": publish_at.strftime("%Y-%m-%d") if publish_at else "",
+        "publish_at_1": publish_at.strftime("%H:%M:%S") if publish_at else "",
         "image_alt": article.image_alt,
         "image_caption": article.image_caption,
         "image_credit": article.image_credit,

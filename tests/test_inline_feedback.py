@@ -9,13 +9,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from articles import inline, moderation
 from articles.models import BlockedEmail, Comment, CommentVote, FeedbackQuestion
 from articles.readers import Reader
 
-from .factories import ArticleFactory, CommentFactory, make_editor
+from .factories import ArticleFactory, CommentFactory, article_admin_data, make_editor
 from .test_comments import approved_author, started
 
 pytestmark = pytest.mark.django_db
@@ -68,23 +67,7 @@ def marker(html, block_id):
 
 def _article_form(article, **questions):
     """The admin's article change form as a browser posts it, plus question forms."""
-    publish_at = timezone.localtime(article.publish_at)
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "category": article.category_id,
-        "author": article.author_id,
-        "tags": "",
-        "status": article.status,
-        "publish_at_0": publish_at.date().isoformat(),
-        "publish_at_1": publish_at.time().strftime("%H:%M:%S"),
-        "comments_enabled": "on",
-        "rating_enabled": "on",
-        "feedback_questions-TOTAL_FORMS": str(len(questions)),
-        "feedback_questions-INITIAL_FORMS": "0",
-    }
+    data = article_admin_data(article, **{"feedback_questions-TOTAL_FORMS": str(len(questions))})
     for n, fields in enumerate(questions.values()):
         data |= {f"feedback_questions-{n}-{name}": value for name, value in fields.items()}
     return data
