@@ -9,7 +9,6 @@ from django.urls import reverse
 from PIL import Image
 
 from articles import images
-from articles.models import Article
 
 from .factories import ArticleFactory, article_admin_data, image_upload, make_editor
 
@@ -99,6 +98,7 @@ def test_small_images_are_never_upscaled():
     assert images.rendition_widths(1000) == [480, 960]
 
 
-def test_article_image_is_optional(seed_article):
+def test_an_article_without_an_image_shows_no_figure(client, seed_article):
     assert seed_article.image_renditions() == []
-    assert isinstance(seed_article, Article)
+    page = client.get(seed_article.get_absolute_url()).content.decode()
+    assert 'class="article__image"' not in page and "<img" not in page
