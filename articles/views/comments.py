@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .. import inline, moderation, subscriptions
+from .. import fragments, inline, moderation, subscriptions
 from ..forms.comments import CommentEditForm, CommentForm, CommentVoteForm
 from ..forms.inline import comment_form_class
 from ..models import Article, Comment, CommentVote
@@ -97,11 +97,13 @@ def section_context(request, article):
     limit = settings.MAGAZINE_COMMENT_THREADS_ON_ARTICLE
     comments = load_threads(request, article, first_threads.values("pk")[:limit], sort)
     shown = sum(1 for c in comments if c.shown and c.is_approved)
+    is_open = comments_open(article)
     return {
         "comments": comments,
+        "comment_items": fragments.comment_items(comments, article=article, comments_open=is_open),
         "comment_sort": sort,
         "comment_sorts": Comment.Sort.choices,
-        "comments_open": comments_open(article),
+        "comments_open": is_open,
         "comment_form": CommentForm(article=article, reader=reader),
         "more_comments": article.comment_count > shown,
         "feedback_only": inline.feedback_only(request),
@@ -121,15 +123,18 @@ def all_comments(request, article_id):
         threads.values_list("pk", flat=True), settings.MAGAZINE_COMMENT_THREADS_PER_PAGE
     )
     page = paginator.get_page(request.GET.get("page"))
+    comments = load_threads(request, article, list(page.object_list), sort)
+    is_open = comments_open(article)
     context = {
         "article": article,
-        "comments": load_threads(request, article, list(page.object_list), sort),
+        "comments": comments,
+        "comment_items": fragments.comment_items(comments, article=article, comments_open=is_open),
         "page_obj": page,
         "paginator": paginator,
         "is_paginated": page.has_other_pages(),
         "comment_sort": sort,
         "comment_sorts": Comment.Sort.choices,
-        "comments_open": comments_open(article),
+        "comments_open": is_open,
         "comment_form": CommentForm(article=article, reader=reader),
         "all_comments_page": True,
         "feedback_only": inline.feedback_only(request),

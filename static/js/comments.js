@@ -46,7 +46,9 @@ async function sendComment(form) {
     const body = await response.text();
     if (response.status === 201) {
       const list = document.querySelector("[data-comment-list]");
-      insertComment(list, parse(body), data.get("parent"));
+      const item = parse(body);
+      showRelativeTimes(item);
+      insertComment(list, item, data.get("parent"));
       if (form.dataset.replyForm) {
         form.remove();
       } else {
@@ -120,39 +122,51 @@ function openReplyForm(link) {
   form.querySelector("textarea").focus();
 }
 
+// Every vote button submits the page's one vote form (it holds the CSRF token) to its
+// own comment's address; the answer is that comment's fresh score and buttons.
 async function sendVote(form, button) {
+  const votes = button.closest("[data-comment-votes]");
+  const score = votes.querySelector("[data-comment-score]");
   const data = new FormData(form);
   data.set("value", button.value);
   try {
-    const response = await fetch(form.action, { method: "POST", body: data, headers: HEADERS, credentials: "same-origin" });
+    const response = await fetch(button.formAction, { method: "POST", body: data, headers: HEADERS, credentials: "same-origin" });
     const body = await response.text();
     if (response.ok) {
       const fresh = parse(body);
-      form.replaceWith(fresh);
-      enhanceVotes(fresh);
+      votes.replaceWith(fresh);
       fresh.querySelector(`button[value="${button.value}"]`)?.focus();
     } else {
       button.title = body || GENERIC_ERROR;
-      form.querySelector("[data-comment-score]").textContent = body || GENERIC_ERROR;
+      score.textContent = body || GENERIC_ERROR;
     }
   } catch {
-    form.querySelector("[data-comment-score]").textContent = GENERIC_ERROR;
+    score.textContent = GENERIC_ERROR;
   }
 }
 
-function enhanceVotes(form) {
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    sendVote(form, event.submitter);
-  });
+// "3 hours ago" beside each comment; the exact time stays in the tooltip. Without
+// JavaScript (and in the page cache) the exact time is shown.
+const RELATIVE_UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400], ["hour", 3600], ["minute", 60]];
+
+function showRelativeTimes(root) {
+  const format = new Intl.RelativeTimeFormat(document.documentElement.lang || "en", { numeric: "auto" });
+  for (const time of root.querySelectorAll("time[data-relative-time]")) {
+    const seconds = (Date.parse(time.dateTime) - Date.now()) / 1000;
+    const [unit, size] = RELATIVE_UNITS.find(([, size]) => Math.abs(seconds) >= size) || ["second", 1];
+    time.title = time.textContent;
+    time.textContent = unit === "second" ? "just now" : format.format(Math.round(seconds / size), unit);
+  }
 }
 
 for (const form of document.querySelectorAll("[data-comment-form]")) {
   enhanceForm(form);
 }
-for (const form of document.querySelectorAll("[data-comment-votes]")) {
-  enhanceVotes(form);
-}
+document.querySelector("[data-comment-vote-form]")?.addEventListener("submit", (event) => {
+  event.preventDefault();
+  sendVote(event.currentTarget, event.submitter);
+});
+showRelativeTimes(document);
 document.addEventListener("click", (event) => {
   const link = event.target.closest("[data-comment-reply]");
   if (link) {
