@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from . import richtext
@@ -122,6 +123,7 @@ class Passage:
 
     block_id: str
     html: str
+    url: str = ""  # its own page: the passage, its feedback and a form (works without JS)
     count: int = 0
     questions: list = field(default_factory=list)
     recent: list = field(default_factory=list)
@@ -182,9 +184,15 @@ def passages(article):
     if not starts:
         return [Passage("", mark_safe(html))] if html.strip() else []
     ends = [match.start() for match in starts[1:]] + [len(html)]
+    # One reverse() for all passages: a long article has dozens.
+    url = reverse("articles:passage", args=[article.pk, "-block-"])
     cut = [
         # Each piece is a whole block of HTML sanitized on save.
-        Passage(match.group(1), mark_safe(html[match.start() : end].strip()))
+        Passage(
+            match.group(1),
+            mark_safe(html[match.start() : end].strip()),
+            url.replace("-block-", match.group(1)),
+        )
         for match, end in zip(starts, ends, strict=True)
     ]
     return _attach(cut, article)
