@@ -201,6 +201,8 @@ TASKS = {
 }
 
 LOGIN_URL = "admin:login"
+# Where a sign-in goes when its `next` is missing or points off the site.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Security: strict by default, HTTPS-only settings switched on with DEBUG off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
