@@ -3,18 +3,26 @@ Spam guards for public forms, with no third-party service: a honeypot field that
 people never see, and a signed timestamp that refuses forms sent implausibly
 fast (bots) or after hours (stale or replayed pages). What the person typed is
 kept either way, and a refused form carries a fresh timestamp.
+
+The signed value is a random nonce, new for every form shown (pages served from
+the cache get theirs when filled in), so the same form sent twice can be told
+from two forms: see `form_nonce` and the comments' idempotency key.
 """
+
+import secrets
 
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 
 TIMESTAMP_SALT = "articles.antispam.form-started"
+NONCE_PREFIX = "form:"
 
 
 def fresh_timestamp():
     """A signed "this form was shown now" (also filled into pages served from cache)."""
-    return signing.TimestampSigner(salt=TIMESTAMP_SALT).sign("form")
+    nonce = secrets.token_urlsafe(12)
+    return signing.TimestampSigner(salt=TIMESTAMP_SALT).sign(f"{NONCE_PREFIX}{nonce}")
 
 
 class FreshTimestampInput(forms.HiddenInput):
@@ -38,6 +46,9 @@ class SpamGuardMixin(forms.Form):
     )
     form_started = forms.CharField(widget=FreshTimestampInput, required=False)
 
+    # The nonce of a valid timestamp; None before cleaning and for tokens without one.
+    form_nonce = None
+
     def clean(self):
         cleaned_data = super().clean()
         if self.cleaned_data.get("website"):
@@ -48,7 +59,7 @@ class SpamGuardMixin(forms.Form):
     def _check_timestamp(self, token):
         signer = signing.TimestampSigner(salt=TIMESTAMP_SALT)
         try:
-            signer.unsign(token, max_age=self.max_seconds)
+            value = signer.unsign(token, max_age=self.max_seconds)
         except signing.SignatureExpired:
             raise ValidationError(
                 "This page was open for a long time, so we did not send it. Your text is "
@@ -63,6 +74,8 @@ class SpamGuardMixin(forms.Form):
         try:
             signer.unsign(token, max_age=self.min_seconds)
         except signing.SignatureExpired:
+            if value.startswith(NONCE_PREFIX):
+                self.form_nonce = value.removeprefix(NONCE_PREFIX)
             return
         raise ValidationError(
             "That was sent very quickly, so we held it back. Please check it and send it again.",

@@ -303,8 +303,9 @@ def test_one_address_is_limited_even_for_readers_without_cookies(seed_article):
 # --- Exact counts, cheap pages -------------------------------------------------------------
 
 
-# Threads, each with its own database connection. Fewer threads than votes keeps us
-# well under PostgreSQL's connection limit when two test workers run these at once.
+# A pool of threads, each with its own database connection, taking votes from one list.
+# Fewer threads than votes keeps us well under PostgreSQL's connection limit when two
+# test workers run these at once.
 THREADS = 20
 
 
@@ -340,22 +341,22 @@ def _in_threads(votes, work):
 @on_postgresql
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_fifty_readers_voting_at_once_give_fifty_votes_and_the_right_average():
+def test_a_hundred_readers_voting_at_once_give_a_hundred_votes_and_the_right_average():
     article = ArticleFactory()
-    scores = [n % 5 + 1 for n in range(50)]
+    scores = [n % 5 + 1 for n in range(100)]
     statuses = []
 
     def cast(n):
         response = vote(Client(), article, scores[n], REMOTE_ADDR=f"10.0.{n}.1")
         statuses.append(response.status_code)
 
-    _in_threads(50, cast)
-    assert statuses == [302] * 50
+    _in_threads(100, cast)
+    assert statuses == [302] * 100
     article.refresh_from_db()
-    assert ArticleRating.objects.filter(article=article).count() == 50
-    assert article.rating_count == 50
-    assert article.rating_average == sum(scores) / 50
-    assert [votes for _, votes in article.rating_histogram] == [10] * 5
+    assert ArticleRating.objects.filter(article=article).count() == 100
+    assert article.rating_count == 100
+    assert article.rating_average == sum(scores) / 100
+    assert [votes for _, votes in article.rating_histogram] == [20] * 5
 
 
 @on_postgresql

@@ -1,3 +1,5 @@
+import hashlib
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -82,9 +84,30 @@ class CommentForm(SpamGuardMixin, forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         body, email = cleaned_data.get("body"), cleaned_data.get("email")
+        if self.earlier_comment() is not None:
+            return cleaned_data  # sent twice: the view shows the first one
         if body and email and self._is_duplicate(body, email):
             raise ValidationError("You already posted this comment here.", code="duplicate")
         return cleaned_data
+
+    @property
+    def idempotency_key(self):
+        """The same form sent again gives the same key; None without a nonce.
+
+        The text is part of it: comments.js keeps the form (and its nonce) after a
+        comment is posted, and copies it for replies, so one nonce may send several
+        different comments, but never the same one twice.
+        """
+        if not self.form_nonce:
+            return None
+        sent = [self.data.get(name, "") for name in ("parent", "block", "question")]
+        text = "\n".join([self.form_nonce, *sent, self.cleaned_data.get("body", "")])
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def earlier_comment(self):
+        """The comment this very form already stored, when it is sent a second time."""
+        key = self.idempotency_key
+        return Comment.objects.filter(idempotency_key=key).first() if key else None
 
     def _is_duplicate(self, body, email):
         same_person = Q(email=email.strip().lower())

@@ -197,6 +197,15 @@ class Comment(models.Model):
         related_name="answers",
     )
 
+    # --- the same form sent twice (double click, replay) stores one comment ---
+    idempotency_key = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="A hash of the form's one-time nonce and the text sent; empty on old comments.",
+    )
+
     objects = CommentQuerySet.as_manager()
 
     class Meta:
@@ -223,6 +232,9 @@ class Comment(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(block_id="") | ~Q(quote=""), name="comment_passage_has_quote"
+            ),
+            models.UniqueConstraint(
+                fields=("idempotency_key",), name="comment_unique_idempotency_key"
             ),
         ]
 

@@ -5,9 +5,12 @@ POST/redirect/GET; static/js/comments.js sends the same forms by fetch and
 swaps in the partials of templates/articles/includes/comments.html.
 """
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -24,6 +27,12 @@ DEFAULT_SORT = Comment.Sort.NEWEST
 POST_RULES = (Rule(limit=1, period=15), Rule(limit=20, period=3600))
 VOTE_RULES = (Rule(limit=30, period=60),)
 CLOSED = "Comments are closed for this article."
+NOT_SAVED = (
+    "We could not save your comment just now. Your text is still here: "
+    "please send it again in a moment."
+)
+
+logger = logging.getLogger(__name__)
 
 
 def wants_fragment(request):
@@ -187,6 +196,8 @@ def post_comment(request, article_id):
         errors = form.non_field_errors() or form.errors.get("parent")
         message = errors[0] if errors else "Your comment was not sent: check the fields below."
         return _refuse(request, message, 400, article=article, form=form)
+    if earlier := form.earlier_comment():
+        return _posted(request, form, earlier, "You sent this comment already: here it is.")
     ip = client_ip_hash(request)
     checks = [(identity, rule) for rule in POST_RULES for identity in (reader.key, ip)]
     if not allowed("comment", checks):
@@ -207,21 +218,45 @@ def post_comment(request, article_id):
         comment.depth = comment.parent.depth + 1
     comment.user = reader.user
     comment.reader_hash = "" if reader.user else reader.token_hash
-    moderation.post(comment, user=reader.user)
+    comment.idempotency_key = form.idempotency_key
+    try:
+        # The comment, its count and its subscription are stored together or not at all.
+        with transaction.atomic():
+            moderation.post(comment, user=reader.user)
+            note = ""
+            if form.cleaned_data.get("notify_replies"):
+                note = subscriptions.subscribe_to_replies(comment, reader.user, ip)
+    except IntegrityError:
+        if earlier := form.earlier_comment():  # the other click of a double click won
+            return _posted(request, form, earlier, "You sent this comment already: here it is.")
+        logger.exception("Comment on article %s not saved", article.pk)
+        return _refuse(request, NOT_SAVED, 503, article=article, form=form)
+    except DatabaseError:
+        logger.exception("Comment on article %s not saved", article.pk)
+        return _refuse(request, NOT_SAVED, 503, article=article, form=form)
 
     if comment.is_approved:
-        note = "Thank you: your comment is published."
+        note = "Thank you: your comment is published." + note
     else:
         note = (
             "Thank you: your comment awaits moderation because "
             f"{moderation.hold_reason(comment)}. Until an editor approves it, only you see it."
+            + note
         )
-    if form.cleaned_data.get("notify_replies"):
-        note += subscriptions.subscribe_to_replies(comment, reader.user, ip)
+    return _posted(request, form, comment, note)
+
+
+def _posted(request, form, comment, note):
+    """The answer to a stored comment: it, in place (comments.js) or on the article page."""
     if wants_fragment(request):
         comment.shown, comment.my_vote, comment.changeable = True, None, True
         comment.reply_to_name = form.reply_to.name if form.reply_to else ""
-        context = {"comment": comment, "article": article, "comments_open": True, "note": note}
+        context = {
+            "comment": comment,
+            "article": comment.article,
+            "comments_open": True,
+            "note": note,
+        }
         return render(request, "articles/includes/comments.html#comment", context, status=201)
     messages.success(request, note)
     return redirect(comment.get_absolute_url())

@@ -1,9 +1,12 @@
 """Post Your Story: the packs, the form, the thank-you page and the contributor's status page."""
 
+import logging
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -22,6 +25,11 @@ from ..readers import client_ip_hash
 SESSION_KEY = "submission_token"
 # Room for the text fields and the multipart framing around the images.
 TEXT_ALLOWANCE = 1024 * 1024
+NOT_SAVED = (
+    "We could not save your story just now, so nothing was sent. Please send it again in a moment."
+)
+
+logger = logging.getLogger(__name__)
 
 
 def max_request_bytes():
@@ -114,6 +122,11 @@ def submit(request):
     except submissions.DuplicateSubmission:
         form.add_error("title", duplicate_error())
         return _form_page(request, form, status=400)
+    except (DatabaseError, OSError):
+        # Nothing was kept (one transaction, files removed): say so, with the text kept.
+        logger.exception("Story submission not saved")
+        form.add_error(None, ValidationError(NOT_SAVED, code="not_saved"))
+        return _form_page(request, form, status=503)
     return _thank_you(request, submission)
 
 
@@ -176,6 +189,10 @@ def submission_edit(request, token):
             return redirect(submission)
         except submissions.DuplicateSubmission:
             form.add_error("title", duplicate_error())
+        except (DatabaseError, OSError):
+            logger.exception("Story %s not sent again", submission.pk)
+            form.add_error(None, ValidationError(NOT_SAVED, code="not_saved"))
+            return _private(_form_page(request, form, status=503, submission=submission))
         else:
             messages.success(request, "Thank you: your story was sent again to the editors.")
             return redirect(submission)
