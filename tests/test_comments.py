@@ -422,7 +422,7 @@ def test_sorting_by_newest_oldest_and_most_voted_is_remembered(client, seed_arti
     assert 'href="?sort=votes#comments" aria-current="true"' in page(client, seed_article)
 
 
-def test_the_article_shows_20_threads_and_view_all_comments_pages_the_rest(
+def test_the_article_shows_10_threads_and_view_all_comments_pages_the_rest(
     client, seed_article, settings
 ):
     settings.MAGAZINE_COMMENT_THREADS_PER_PAGE = 10
@@ -432,7 +432,7 @@ def test_the_article_shows_20_threads_and_view_all_comments_pages_the_rest(
     seed_article.refresh_from_db()
     html = page(client, seed_article)
     shown_roots = [pk for pk in comment_ids(html) if pk in {r.pk for r in roots}]
-    assert len(shown_roots) == 20
+    assert len(shown_roots) == 10
     all_url = reverse("articles:comments", args=[seed_article.pk])
     assert f'href="{all_url}">View all comments</a>' in html
 

@@ -47,8 +47,14 @@ async function sendComment(form) {
     if (response.status === 201) {
       const list = document.querySelector("[data-comment-list]");
       const item = parse(body);
-      showRelativeTimes(item);
-      insertComment(list, item, data.get("parent"));
+      const shown = document.getElementById(item.id);
+      if (shown) {
+        // A resend of the same form: the server answers with the comment it already has.
+        shown.scrollIntoView({ block: "nearest" });
+      } else {
+        showRelativeTimes(item);
+        insertComment(list, item, data.get("parent"));
+      }
       if (form.dataset.replyForm) {
         form.remove();
       } else {
