@@ -157,7 +157,7 @@ def test_the_whole_path_from_form_to_published_story(client, committed, settings
     assert mimetype == "text/html" and f"https://magazine.example.com{status_url}" in html
 
     status_page = client.get(status_url)
-    assert status_page["Referrer-Policy"] == "no-referrer"
+    assert status_page["Referrer-Policy"] == "same-origin"
     assert "Received" in status_page.content.decode()
     assert "The second &lt;b&gt;paragraph&lt;/b&gt;." in status_page.content.decode()
 
