@@ -558,6 +558,13 @@ def test_tokens_are_long_random_and_unique():
     assert len(tokens) == 5 and all(len(t) >= 43 for t in tokens)
 
 
+def test_the_edit_form_keeps_the_pack_the_contributor_chose(client):
+    submission = SubmissionFactory(pack=Pack.objects.get(slug="photo-story"))
+    submissions.request_changes(submission, "Shorter, please.")
+    edit_form = client.get(reverse("articles:submission-edit", args=[submission.token]))
+    assert '<option value="photo-story" selected>Photo story</option>' in edit_form.content.decode()
+
+
 def test_new_images_sent_again_replace_the_old_ones(client, committed, settings):
     committed(client.post, SUBMIT, with_image(form_data()))
     submission = Submission.objects.get()
