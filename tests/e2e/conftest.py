@@ -81,3 +81,17 @@ def mail_links(settings, live_server, mailoutbox):
         return sent[-1], re.findall(pattern, sent[-1].body)
 
     return links
+
+
+@pytest.fixture
+def visitor(browser):
+    """Opens a page in a fresh browser, with no cookies: another person, or any reader."""
+    contexts = []
+
+    def new_page(**context_options):
+        contexts.append(browser.new_context(**context_options))
+        return contexts[-1].new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()

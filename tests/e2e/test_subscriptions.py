@@ -12,7 +12,7 @@ SEED_URL = "/world/russia/belarusian-russian-leaders-meet-as-west-prepares-to-ra
 
 
 def test_reader_subscribes_confirms_by_mail_and_unsubscribes_from_a_notification(
-    live_server, page, browser, quick_forms, mail_links, mailoutbox
+    live_server, page, visitor, quick_forms, mail_links, mailoutbox
 ):
     page.goto(live_server.url + SEED_URL)
     notify = page.locator("form#notify")
@@ -36,15 +36,13 @@ def test_reader_subscribes_confirms_by_mail_and_unsubscribes_from_a_notification
     assert subscription.is_active
 
     # Another reader's first comment waits for moderation; an editor approves it.
-    other = browser.new_context()
-    other_page = other.new_page()
+    other_page = visitor()
     other_page.goto(live_server.url + SEED_URL)
     other_page.get_by_role("textbox", name="Name").fill("Ben")
     other_page.get_by_role("textbox", name="Email:", exact=True).fill("ben@example.com")
     other_page.get_by_role("textbox", name="Comment").fill("Lunch and skiing, then talks.")
     other_page.get_by_role("button", name="Post comment").click()
     expect(other_page.get_by_text("Awaiting moderation")).to_be_visible()
-    other.close()
     assert not [m for m in mailoutbox if "Ben commented" in m.subject]
     moderation.approve(Comment.objects.filter(email="ben@example.com"))
 
