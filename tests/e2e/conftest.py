@@ -8,6 +8,7 @@ a missing browser is an error instead, so these tests can never silently not run
 import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +96,20 @@ def visitor(browser):
     yield new_page
     for context in contexts:
         context.close()
+
+
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+SCREENSHOT_WIDTHS = {"phone": 390, "desktop": 1280}
+
+
+@pytest.fixture
+def screenshot():
+    """Writes tests/e2e/screenshots/<name>-phone.png and -desktop.png (ignored by git)."""
+
+    def shoot(page, name):
+        SCREENSHOTS.mkdir(exist_ok=True)
+        for label, width in SCREENSHOT_WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
+
+    return shoot

@@ -63,7 +63,7 @@ def test_editor_approves_a_held_comment_in_the_admin(
 
 
 def test_editor_requests_changes_contributor_resubmits_editor_publishes(
-    live_server, visitor, editor_page, quick_forms
+    live_server, visitor, editor_page, quick_forms, screenshot
 ):
     submission = submissions.receive_submission(
         {
@@ -97,10 +97,12 @@ def test_editor_requests_changes_contributor_resubmits_editor_publishes(
     expect(contributor.locator(".editor-message")).to_have_text(
         "Please say who runs the night train."
     )
+    screenshot(contributor, "status-changes-requested")
     contributor.get_by_role("link", name="Change my story and send it again").click()
     expect(contributor.get_by_role("heading", level=1)).to_have_text("Change your story")
     story = contributor.get_by_label("Your story")
     expect(story).to_have_value("The 23:40 to Brest leaves on time.")
+    screenshot(contributor, "submission-edit")
     story.fill("The 23:40 to Brest, run by Belarusian Railways, leaves on time.")
     contributor.locator("input[type=checkbox][name=rights]").check()
     contributor.get_by_role("button", name="Send my story again").click()
