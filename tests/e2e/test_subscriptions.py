@@ -35,7 +35,8 @@ def test_reader_subscribes_confirms_by_mail_and_unsubscribes_from_a_notification
     subscription.refresh_from_db()
     assert subscription.is_active
 
-    # Another reader's first comment waits for moderation; an editor approves it.
+    # Another reader's first comment waits for moderation; an editor approves it (the
+    # admin action calls this; test_editorial_workflow.py clicks it in the admin).
     other_page = visitor()
     other_page.goto(live_server.url + SEED_URL)
     other_page.get_by_role("textbox", name="Name").fill("Ben")
