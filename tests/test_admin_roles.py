@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -147,6 +149,19 @@ def test_editor_schedules_an_article(client):
     assert article.publish_at.year == 2099
     assert not article.is_published
     assert article.publish_at > timezone.now()
+
+
+def test_editor_publishes_a_draft_without_typing_a_time_and_it_goes_live_now(client):
+    draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
+    client.force_login(make_editor())
+    response = client.post(
+        reverse("admin:articles_article_change", args=[draft.pk]),
+        _form_data(draft, slug=draft.slug, status="published"),
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.is_published
+    assert timezone.now() - draft.publish_at < timedelta(minutes=1)
 
 
 def test_editor_body_html_is_sanitized(client):

@@ -157,7 +157,7 @@ def test_the_whole_path_from_form_to_published_story(client, committed, settings
     assert mimetype == "text/html" and f"https://magazine.example.com{status_url}" in html
 
     status_page = client.get(status_url)
-    assert status_page["Referrer-Policy"] == "no-referrer"
+    assert status_page["Referrer-Policy"] == "same-origin"
     assert "Received" in status_page.content.decode()
     assert "The second &lt;b&gt;paragraph&lt;/b&gt;." in status_page.content.decode()
 
@@ -556,6 +556,13 @@ def test_a_status_page_shows_only_its_own_story(client):
 def test_tokens_are_long_random_and_unique():
     tokens = {SubmissionFactory().token for _ in range(5)}
     assert len(tokens) == 5 and all(len(t) >= 43 for t in tokens)
+
+
+def test_the_edit_form_keeps_the_pack_the_contributor_chose(client):
+    submission = SubmissionFactory(pack=Pack.objects.get(slug="photo-story"))
+    submissions.request_changes(submission, "Shorter, please.")
+    edit_form = client.get(reverse("articles:submission-edit", args=[submission.token]))
+    assert '<option value="photo-story" selected>Photo story</option>' in edit_form.content.decode()
 
 
 def test_new_images_sent_again_replace_the_old_ones(client, committed, settings):

@@ -83,6 +83,8 @@ class SubmissionForm(SpamGuardMixin, forms.ModelForm):
         packs = Pack.objects.active()
         if self.instance.pack_id:
             packs = packs | Pack.objects.filter(pk=self.instance.pack_id)
+            # The options' values are slugs; the instance's initial value would be its pk.
+            self.initial["pack"] = self.instance.pack.slug
         self.fields["pack"].queryset = packs
         self.fields["pack"].to_field_name = "slug"
         self.fields["pack"].empty_label = "Choose a pack"

@@ -226,6 +226,12 @@ class Article(models.Model):
             "articles:detail", kwargs={"category_path": self.category.path, "slug": self.slug}
         )
 
+    def clean(self):
+        # Published without a time means now, as save() does; validation checks the
+        # constraint before save() runs, and would refuse it with a database message.
+        if self.status == self.Status.PUBLISHED and not self.publish_at:
+            self.publish_at = timezone.now()
+
     def _fields_without_rating(self):
         deferred = self.get_deferred_fields()
         return [

@@ -139,8 +139,12 @@ def submit_done(request):
 
 
 def _private(response):
-    """The status page's address is its key: keep it out of referrers, caches and indexes."""
-    response["Referrer-Policy"] = "no-referrer"
+    """The status page's address is its key: keep it out of referrers, caches and indexes.
+
+    Referrers go to this site only: with "no-referrer", browsers send `Origin: null`
+    with the edit form's POST, and Django's CSRF check refuses it (403).
+    """
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

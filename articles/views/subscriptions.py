@@ -68,8 +68,12 @@ def subscribe(request, article_id):
 
 
 def _private(response):
-    """Pages reached by a secret link: the link must not leak in a Referer header."""
-    response["Referrer-Policy"] = "no-referrer"
+    """Pages reached by a secret link: the link must not leak in a Referer header.
+
+    Not "no-referrer": browsers then send `Origin: null` with the page's own POST
+    button, and Django's CSRF check refuses it (403).
+    """
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -6,9 +6,13 @@ a missing browser is an error instead, so these tests can never silently not run
 """
 
 import os
+import re
 import shutil
+from pathlib import Path
 
 import pytest
+
+from articles.antispam import SpamGuardMixin
 
 CHROMIUM = next(
     (p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)),
@@ -53,3 +57,59 @@ def console_errors(page):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+@pytest.fixture
+def quick_forms(monkeypatch):
+    """Public forms accept a post at once, instead of after the spam guard's 3 seconds.
+
+    For tests whose subject is a whole workflow, not the spam guard (tested in
+    tests/test_comments.py and the other form tests): the live server runs in this
+    process, so the patched form class is the one it uses.
+    """
+    monkeypatch.setattr(SpamGuardMixin, "min_seconds", 0)
+
+
+@pytest.fixture
+def mail_links(settings, live_server, mailoutbox):
+    """The links in the last captured mail to an address, pointing at the live server."""
+    settings.MAGAZINE_SITE_URL = live_server.url
+
+    def links(to, path_prefix):
+        sent = [m for m in mailoutbox if to in m.to]
+        assert sent, f"no mail to {to}: {[(m.to, m.subject) for m in mailoutbox]}"
+        pattern = re.escape(live_server.url + path_prefix) + r"\S+"
+        return sent[-1], re.findall(pattern, sent[-1].body)
+
+    return links
+
+
+@pytest.fixture
+def visitor(browser):
+    """Opens a page in a fresh browser, with no cookies: another person, or any reader."""
+    contexts = []
+
+    def new_page(**context_options):
+        contexts.append(browser.new_context(**context_options))
+        return contexts[-1].new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()
+
+
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+SCREENSHOT_WIDTHS = {"phone": 390, "desktop": 1280}
+
+
+@pytest.fixture
+def screenshot():
+    """Writes tests/e2e/screenshots/<name>-phone.png and -desktop.png (ignored by git)."""
+
+    def shoot(page, name):
+        SCREENSHOTS.mkdir(exist_ok=True)
+        for label, width in SCREENSHOT_WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
+
+    return shoot

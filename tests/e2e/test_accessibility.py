@@ -4,6 +4,11 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+from articles import submissions
+
+from ..factories import SubmissionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -37,4 +42,26 @@ def test_public_pages_have_no_serious_accessibility_violations(live_server, page
         page.goto(live_server.url + path)
         if found := serious_violations(page):
             problems[path] = found
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("width", [390, 1280], ids=["phone", "desktop"])
+def test_story_pages_have_no_serious_accessibility_violations(live_server, page, width):
+    submission = SubmissionFactory(title="Night trains of Minsk")
+    submissions.request_changes(submission, "Please say who runs the night train.")
+    page.set_viewport_size({"width": width, "height": 900})
+    problems = {}
+    status = submission.get_absolute_url()
+    for path in ("/packs/", "/submit/", status, f"{status}edit/"):
+        page.goto(live_server.url + path)
+        if found := serious_violations(page):
+            problems[path] = found
+
+    # The form as it comes back with an error beside each field.
+    page.goto(live_server.url + "/submit/")
+    page.locator("form.submission-form").evaluate("form => { form.noValidate = true; }")
+    page.get_by_role("button", name="Send my story").click()
+    expect(page.get_by_role("alert")).to_contain_text("Your story was not sent yet.")
+    if found := serious_violations(page):
+        problems["/submit/ with errors"] = found
     assert not problems, problems

@@ -4,8 +4,6 @@ Every run also writes screenshots of the main pages at a phone and a desktop wid
 tests/e2e/screenshots/ (ignored by git), to look at what readers get.
 """
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -15,25 +13,18 @@ from ..factories import image_upload
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 SEED_URL = "/world/russia/belarusian-russian-leaders-meet-as-west-prepares-to-ramp-up-pressure/"
-WIDTHS = {"phone": 390, "desktop": 1280}
 
 
-def _shoot(page, name):
-    SCREENSHOTS.mkdir(exist_ok=True)
-    for label, width in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
-
-
-def test_contributor_sends_a_story_with_an_image_and_follows_it(live_server, page, tmp_path):
+def test_contributor_sends_a_story_with_an_image_and_follows_it(
+    live_server, page, tmp_path, screenshot
+):
     photo = tmp_path / "sochi.jpg"
     photo.write_bytes(image_upload(size=(1200, 800)).read())
 
     for name, path in (("home", "/"), ("article", SEED_URL)):
         page.goto(live_server.url + path)
-        _shoot(page, name)
+        screenshot(page, name)
 
     page.goto(live_server.url + SEED_URL)
     page.get_by_role("link", name="See the packs").first.click()
@@ -41,7 +32,7 @@ def test_contributor_sends_a_story_with_an_image_and_follows_it(live_server, pag
     expect(page.get_by_text("No payment is taken here")).to_be_visible()
     page.get_by_role("link", name="Send a story with “Single story”").click()
     expect(page.locator("#id_pack option:checked")).to_have_text("Single story")
-    _shoot(page, "submission")
+    screenshot(page, "submission")
 
     page.get_by_label("Your name").fill("Dana Writer")
     page.get_by_label("Your email").fill("dana@example.com")
@@ -61,4 +52,4 @@ def test_contributor_sends_a_story_with_an_image_and_follows_it(live_server, pag
     page.goto(live_server.url + submission.get_absolute_url())
     expect(page.get_by_text("Skiing diplomacy in Sochi").first).to_be_visible()
     expect(page.get_by_text("Received").first).to_be_visible()
-    _shoot(page, "status")
+    screenshot(page, "status")
