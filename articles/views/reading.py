@@ -5,21 +5,30 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from .. import pagecache, structured_data
+from .. import pagecache, pagination, structured_data
 from ..models import Article, Author, Category, SiteSettings
 from . import comments, inline
 
 
 class ArticleListMixin:
-    """Published articles, newest first, a page at a time; cached for anonymous readers."""
+    """Published articles, newest first, a page at a time; cached for anonymous readers.
+
+    Archives grow without end: they page by keyset (`?after=<cursor>`, see
+    `articles.pagination`), so a page deep in the past costs what the first one costs.
+    """
 
     paginate_by = settings.MAGAZINE_ARTICLES_PER_PAGE
     context_object_name = "articles"
+    keyset_ordering = ("-publish_at", "-id")
 
     def get_queryset(self):
         pagecache.depends_on(self.request, "articles", "site")
         pagecache.expire_by(self.request, Article.objects.next_scheduled_time())
         return Article.objects.published().for_listing()
+
+    def paginate_queryset(self, queryset, page_size):
+        page = pagination.paginate(queryset, self.keyset_ordering, page_size, self.request.GET)
+        return None, page, page.object_list, page.has_previous or page.has_next
 
 
 class HomeView(ArticleListMixin, ListView):
