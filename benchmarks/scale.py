@@ -130,6 +130,7 @@ def measure(requests):
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "magazine.settings")
     django.setup()
+    from django.conf import settings
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
@@ -140,9 +141,10 @@ def measure(requests):
     from articles.models import Article, Comment
     from articles.models.comments import THREAD_ORDER
 
-    def late_cursor(queryset, ordering):
-        """The cursor of the row LATE of the way down (one OFFSET query, not timed)."""
-        row = queryset.order_by(*ordering)[int(queryset.count() * LATE)]
+    def late_cursor(queryset, ordering, per_page):
+        """The cursor of a full page LATE of the way down (one OFFSET query, not timed)."""
+        count = queryset.count()
+        row = queryset.order_by(*ordering)[max(0, min(int(count * LATE), count - per_page - 1))]
         return pagination.encode(row, ordering)
 
     seed_article = Article.objects.get(slug=seed.SLUG)
@@ -159,8 +161,9 @@ def measure(requests):
         "seed article (200 comments)": seed_article.get_absolute_url(),
         "all comments, page 1": f"{comments_url}?sort=newest",
         "all comments, late page": f"{comments_url}?sort=newest&after="
-        + late_cursor(threads, newest),
-        "category, late page": "/world/?after=" + late_cursor(world, ("-publish_at", "-id")),
+        + late_cursor(threads, newest, settings.MAGAZINE_COMMENT_THREADS_PER_PAGE),
+        "category, late page": "/world/?after="
+        + late_cursor(world, ("-publish_at", "-id"), settings.MAGAZINE_ARTICLES_PER_PAGE),
         "search (common word)": "/search/?q=sanctions",
         "search (rare word)": "/search/?q=lukashenka",
     }
