@@ -40,6 +40,28 @@ SEED_COMMENTS = 200
 LATE = 0.9  # "a late page": this far down the list
 
 
+NOTES = """
+## What keeps pages flat
+
+- Archives (home, category, tag, author) and "View all comments" page by keyset
+  (`?after=` / `?before=` cursors, `articles/pagination.py`): no COUNT(*) and no OFFSET,
+  so a late page costs the first page's queries and time. They show Newer/Older (and
+  Latest) links instead of "page N of M".
+- Tag pages: a semi-join on taggit's table plus an index on (tag, content type, object)
+  (migration `scale_indexes`): a late tag page no longer reads the whole tagging table.
+- An article's threads: a partial index on (article, created_at, id) for top-level
+  comments (same migration).
+- Search ranks only the newest 500 matches (`search.MAX_RESULTS`, a stated bound: the
+  page says so and asks for another word); the rest of a common word's matches are
+  never ranked or counted.
+
+Known miss: a common-word search is ~1.6× slower on the large database: finding the
+newest 500 matches walks the publish-time index and tests each article's stored
+tsvector (read from its row), about 1,500 rows here. A smaller bound, or a GIN index
+that also orders by time (RUM, or btree_gin with a time bucket), would close it.
+"""
+
+
 def database_url(size):
     return f"{BASE_URL}_{size}"
 
@@ -222,7 +244,7 @@ def render(results, requests, build_notes):
     lines += [f"- {name}: `{url}`" for name, (_, _, url) in large.items() if name != busy]
     if build_notes:
         lines += ["", *build_notes]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + NOTES
 
 
 def main():
