@@ -57,9 +57,11 @@ def test_category_pages_paginate(client, settings):
     category = CategoryFactory()
     ArticleFactory.create_batch(settings.MAGAZINE_ARTICLES_PER_PAGE + 1, category=category)
     first = client.get(category.get_absolute_url())
-    assert first.context["page_obj"].paginator.num_pages == 2
-    assert client.get(category.get_absolute_url() + "?page=2").status_code == 200
-    assert client.get(category.get_absolute_url() + "?page=99").status_code == 404
+    assert len(first.context["articles"]) == settings.MAGAZINE_ARTICLES_PER_PAGE
+    older = re.search(r'<a rel="next" href="([^"]+)">Older</a>', first.content.decode())
+    second = client.get(older.group(1).replace("&amp;", "&"))
+    assert len(second.context["articles"]) == 1
+    assert 'rel="prev"' in second.content.decode()
 
 
 def test_top_level_slugs_cannot_shadow_site_pages():

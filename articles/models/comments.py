@@ -213,6 +213,12 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=("article", "status", "parent"), name="comment_article_status_idx"),
             models.Index(fields=("thread", "path"), name="comment_thread_path_idx"),
+            # An article's threads, newest or oldest first, a keyset page at a time.
+            models.Index(
+                fields=("article", "created_at", "id"),
+                condition=Q(parent=None),
+                name="comment_article_threads_idx",
+            ),
             # The moderation queue. Partial, so that no page query over approved comments
             # is tempted to scan it instead of the thread index.
             models.Index(

@@ -4,6 +4,7 @@ from django import template
 from django.utils.http import urlencode
 
 from .. import search, structured_data
+from ..pagination import KeysetPage
 from .magazine import json_ld
 
 register = template.Library()
@@ -15,7 +16,9 @@ def canonical_url(context, *params):
     request = context["request"]
     query = {name: request.GET[name] for name in params if request.GET.get(name)}
     page_obj = context.get("page_obj")
-    if page_obj is not None and page_obj.number > 1:
+    if isinstance(page_obj, KeysetPage):
+        query.update(page_obj.position)
+    elif page_obj is not None and page_obj.number > 1:
         query["page"] = page_obj.number
     url = request.build_absolute_uri(request.path)
     return f"{url}?{urlencode(query)}" if query else url

@@ -9,16 +9,15 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .. import fragments, inline, moderation, subscriptions
+from .. import fragments, inline, moderation, pagination, subscriptions
 from ..forms.comments import CommentEditForm, CommentForm, CommentVoteForm
 from ..forms.inline import comment_form_class
 from ..models import Article, Comment, CommentVote
-from ..models.comments import comments_open, prune_for_display
+from ..models.comments import THREAD_ORDER, comments_open, prune_for_display
 from ..ratelimit import Rule, allowed
 from ..readers import client_ip_hash, get_reader
 
@@ -127,20 +126,30 @@ def all_comments(request, article_id):
     reader = get_reader(request)
     sort, _ = sort_choice(request)
     threads = Comment.objects.filter(inline.thread_filter(request), article=article)
-    threads = threads.threads_for(reader, sort)
-    paginator = Paginator(
-        threads.values_list("pk", flat=True), settings.MAGAZINE_COMMENT_THREADS_PER_PAGE
+    threads = threads.threads_for(reader, sort).only("pk", "created_at", "score")
+    # Keyset pages (see articles.pagination): a late page of a long discussion costs
+    # what the first costs. Links name the sort and filter their cursors belong to.
+    link_params = {"sort": sort}
+    if inline.feedback_only(request):
+        link_params = {"feedback": inline.FEEDBACK_FILTER, **link_params}
+    page = pagination.paginate(
+        threads,
+        THREAD_ORDER[sort],
+        settings.MAGAZINE_COMMENT_THREADS_PER_PAGE,
+        request.GET,
+        link_params,
     )
-    page = paginator.get_page(request.GET.get("page"))
-    comments = load_threads(request, article, list(page.object_list), sort)
+    comments = load_threads(request, article, [thread.pk for thread in page], sort)
     is_open = comments_open(article)
     context = {
         "article": article,
         "comments": comments,
         "comment_items": fragments.comment_items(comments, article=article, comments_open=is_open),
         "page_obj": page,
-        "paginator": paginator,
-        "is_paginated": page.has_other_pages(),
+        "is_paginated": page.has_previous or page.has_next,
+        "previous_label": "Previous",
+        "next_label": "Next",
+        "first_label": "First",
         "comment_sort": sort,
         "comment_sorts": Comment.Sort.choices,
         "comments_open": is_open,

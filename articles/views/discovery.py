@@ -13,7 +13,12 @@ ROBOTS_DISALLOW = ("/submit/", "/story/", "/comments/", "/ratings/", "/subscript
 
 
 class SearchView(ArticleListMixin, ListView):
+    """Results in rank order, so numbered pages; `articles.search` bounds how many."""
+
     template_name = "articles/search.html"
+
+    def paginate_queryset(self, queryset, page_size):
+        return ListView.paginate_queryset(self, queryset, page_size)
 
     def get_queryset(self):
         self.query = search.clean_query(self.request.GET.get("q", ""))
@@ -23,7 +28,10 @@ class SearchView(ArticleListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            query=self.query, page_query=urlencode({"q": self.query}), **kwargs
+            query=self.query,
+            page_query=urlencode({"q": self.query}),
+            search_limit=search.MAX_RESULTS,
+            **kwargs,
         )
 
 

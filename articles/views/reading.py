@@ -1,25 +1,37 @@
 """Pages readers browse: home, category, tag, author and the article itself."""
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
-from .. import pagecache, structured_data
+from .. import pagecache, pagination, structured_data
 from ..models import Article, Author, Category, SiteSettings
 from . import comments, inline
 
 
 class ArticleListMixin:
-    """Published articles, newest first, a page at a time; cached for anonymous readers."""
+    """Published articles, newest first, a page at a time; cached for anonymous readers.
 
-    paginate_by = settings.MAGAZINE_ARTICLES_PER_PAGE
+    Archives grow without end: they page by keyset (`?after=<cursor>`, see
+    `articles.pagination`), so a page deep in the past costs what the first one costs.
+    """
+
     context_object_name = "articles"
+    keyset_ordering = ("-publish_at", "-id")
+
+    def get_paginate_by(self, queryset):
+        return settings.MAGAZINE_ARTICLES_PER_PAGE
 
     def get_queryset(self):
         pagecache.depends_on(self.request, "articles", "site")
         pagecache.expire_by(self.request, Article.objects.next_scheduled_time())
         return Article.objects.published().for_listing()
+
+    def paginate_queryset(self, queryset, page_size):
+        page = pagination.paginate(queryset, self.keyset_ordering, page_size, self.request.GET)
+        return None, page, page.object_list, page.has_previous or page.has_next
 
 
 class HomeView(ArticleListMixin, ListView):
@@ -47,7 +59,12 @@ class TagView(ArticleListMixin, ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tags=self.tag)
+        # A semi-join, not a join: PostgreSQL walks the newest articles and checks each
+        # for the tag, so a page costs the same for a tag with 20 or 20,000 articles.
+        tagged = TaggedItem.objects.filter(
+            tag=self.tag, content_type=ContentType.objects.get_for_model(Article)
+        )
+        return super().get_queryset().filter(pk__in=tagged.values("object_id"))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)

@@ -1,0 +1,135 @@
+"""Keyset pages (articles/pagination.py): archives and "View all comments"."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Category
+
+from .factories import ArticleFactory, CategoryFactory, CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _link(html, rel):
+    found = re.search(rf'<a rel="{rel}" href="([^"]+)">', html)
+    return found and found.group(1).replace("&amp;", "&")
+
+
+def _walk(client, url, rel="next"):
+    """Follow the `rel` links from `url`: the articles of each page, in order."""
+    pages = []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        pages.append([a.pk for a in response.context["articles"]])
+        url = _link(response.content.decode(), rel)
+    return pages, response
+
+
+def test_archive_pages_have_no_duplicates_or_gaps_when_times_tie(client, settings):
+    settings.MAGAZINE_ARTICLES_PER_PAGE = 4
+    category = CategoryFactory()
+    same_time = timezone.now() - datetime.timedelta(hours=1)
+    tied = ArticleFactory.create_batch(7, category=category, publish_at=same_time)
+    older = ArticleFactory.create_batch(
+        3, category=category, publish_at=same_time - datetime.timedelta(days=1)
+    )
+    pages, last = _walk(client, category.get_absolute_url())
+    assert [len(page) for page in pages] == [4, 4, 2]
+    seen = [pk for page in pages for pk in page]
+    assert sorted(seen) == sorted(a.pk for a in tied + older)
+    assert seen[:7] == sorted((a.pk for a in tied), reverse=True)
+
+    # Back from the last page: the same pages in reverse, ending at the first page.
+    back, first = _walk(client, _link(last.content.decode(), "prev"), rel="prev")
+    assert back == pages[-2::-1]
+    assert first.context["page_obj"].is_first
+
+
+def test_the_first_page_has_no_cursor_and_later_pages_link_to_it(client, settings):
+    settings.MAGAZINE_ARTICLES_PER_PAGE = 2
+    ArticleFactory.create_batch(5)
+    first = client.get("/")
+    assert _link(first.content.decode(), "prev") is None
+    second = client.get(_link(first.content.decode(), "next")).content.decode()
+    assert '<a href="/">Latest</a>' in second
+    back = client.get(_link(second, "prev"))
+    assert list(back.context["articles"]) == list(first.context["articles"])
+    assert back.context["page_obj"].is_first
+    assert _link(back.content.decode(), "prev") is None
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    ["x", "1.2.3.4.5.6", "99999999999999999999.1", "-1", "1.99999999999999999999", "1..2", " "],
+)
+def test_a_malformed_cursor_shows_the_first_page(client, settings, cursor):
+    settings.MAGAZINE_ARTICLES_PER_PAGE = 2
+    newest = ArticleFactory.create_batch(3)[-1]
+    for param in ("after", "before"):
+        response = client.get("/", {param: cursor})
+        assert response.status_code == 200
+        assert response.context["articles"][0] == newest
+
+
+def test_a_cursor_past_the_end_shows_the_first_page(client):
+    article = ArticleFactory(publish_at=timezone.now() - datetime.timedelta(days=1))
+    response = client.get("/", {"after": "0.1"})  # 1970: nothing is older
+    assert response.status_code == 200
+    assert article in response.context["articles"]
+
+
+def _queries(client, url):
+    client.get(url)  # warm the per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("path", ["/", "/world/", "/world/russia/", "/tag/russia/"])
+def test_a_late_archive_page_costs_the_queries_of_the_first(client, settings, path):
+    settings.MAGAZINE_ARTICLES_PER_PAGE = 2
+    russia = Category.objects.get(path="world/russia")
+    ArticleFactory.create_batch(12, category=russia, tags=["Russia"])
+    first = client.get(path)
+    url = path
+    for _ in range(4):
+        url = _link(client.get(url).content.decode(), "next")
+    assert "after=" in url
+    assert _queries(client, url) == _queries(client, path)
+    assert not set(client.get(url).context["articles"]) & set(first.context["articles"])
+
+
+def test_all_comments_pages_by_keyset_in_each_sort(client, seed_article, settings):
+    settings.MAGAZINE_COMMENT_THREADS_PER_PAGE = 3
+    now = timezone.now()
+    roots = [
+        CommentFactory(article=seed_article, created_at=now - datetime.timedelta(minutes=n // 2))
+        for n in range(8)
+    ]  # pairs with the same time
+    CommentFactory(article=seed_article, parent=roots[0], depth=2)
+    url = reverse("articles:comments", args=[seed_article.pk])
+    for sort in ("newest", "oldest", "votes"):
+        seen, page_url, costs = [], f"{url}?sort={sort}", []
+        while page_url:
+            html = client.get(page_url).content.decode()
+            ids = [int(n) for n in re.findall(r'<li id="comment-(\d+)"', html)]
+            seen += [pk for pk in ids if pk in {r.pk for r in roots}]
+            costs.append(_queries(client, page_url))
+            page_url = _link(html, "next")
+        assert sorted(seen) == sorted(r.pk for r in roots), sort
+        assert len(set(costs)) == 1, (sort, costs)
+
+
+def test_all_comments_ignores_a_cursor_of_another_sort(client, seed_article):
+    CommentFactory(article=seed_article)
+    url = reverse("articles:comments", args=[seed_article.pk])
+    response = client.get(url, {"sort": "votes", "after": "12345.1"})  # a "newest" cursor
+    assert response.status_code == 200
+    assert len(response.context["comments"]) == 1
