@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || command -v python3)
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format lock serve worker bench bench-scale clean
+.PHONY: run test lint format lock serve worker bench bench-scale profile clean
 
 $(VENV)/installed.stamp: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ lock:
 # Throughput and latency of the main pages under wrk (see benchmarks/bench.py).
 bench: $(VENV)/installed.stamp
 	$(PY) benchmarks/bench.py
+
+# Where an uncached page's time goes, on the database `make bench` leaves (PAGE=/path/).
+profile: $(VENV)/installed.stamp
+	$(PY) benchmarks/profile_page.py $(PAGE)
 
 # Lighthouse scores of the article page (installs Lighthouse into .lighthouse/ once).
 lighthouse: $(VENV)/installed.stamp
