@@ -32,9 +32,10 @@ CONFIG = "english"
 INDEX_NAME = "article_search_idx"
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
-# Results are the best of the newest matches, at most this many: ranking every match
-# of a common word among 100,000 articles would cost tens of milliseconds a search.
-MAX_RESULTS = 500
+# Results are the best of the newest matches, at most this many (twenty pages): ranking
+# every match of a common word among 100,000 articles would cost tens of milliseconds a
+# search, and at 500 a common word took 1.6× as long there as among 1,000 (docs/scale.md).
+MAX_RESULTS = 200
 SNIPPET_LENGTH = 240
 # Snippets mark matches with these; they are escaped as text, then become <mark>.
 # Control characters never occur in stored text (see `_without_controls`).
