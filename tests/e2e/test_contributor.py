@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from articles.models import Submission
 
-from ..factories import image_upload
+from ..factories import SubmissionFactory, image_upload
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -53,3 +53,11 @@ def test_contributor_sends_a_story_with_an_image_and_follows_it(
     expect(page.get_by_text("Skiing diplomacy in Sochi").first).to_be_visible()
     expect(page.get_by_text("Received").first).to_be_visible()
     screenshot(page, "status")
+
+
+def test_a_very_long_word_in_a_story_does_not_widen_its_status_page_on_a_phone(live_server, page):
+    submission = SubmissionFactory(title="T" * 200, story="https://example.com/" + "a" * 3000)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(live_server.url + submission.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
