@@ -15,7 +15,7 @@ $(VENV)/installed.stamp: requirements.txt
 
 run: $(VENV)/installed.stamp
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	MAGAZINE_SITE_URL=$${MAGAZINE_SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production: gunicorn with gunicorn.conf.py, DEBUG off, hashed compressed static files.
 # Needs DJANGO_SECRET_KEY (and the variables the README lists) in the environment.
