@@ -161,7 +161,7 @@ function showRelativeTimes(root) {
     const seconds = (Date.parse(time.dateTime) - Date.now()) / 1000;
     const [unit, size] = RELATIVE_UNITS.find(([, size]) => Math.abs(seconds) >= size) || ["second", 1];
     time.title = time.textContent;
-    time.textContent = unit === "second" ? "just now" : format.format(Math.round(seconds / size), unit);
+    time.textContent = unit === "second" ? "just now" : format.format(Math.trunc(seconds / size), unit);
   }
 }
 
