@@ -84,8 +84,10 @@ class CommentForm(SpamGuardMixin, forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         body, email = cleaned_data.get("body"), cleaned_data.get("email")
-        if self.earlier_comment() is not None:
-            return cleaned_data  # sent twice: the view shows the first one
+        # Looked up once here; the view shows it instead of storing the comment again.
+        self.earlier = self.earlier_comment()
+        if self.earlier is not None:
+            return cleaned_data
         if body and email and self._is_duplicate(body, email):
             raise ValidationError("You already posted this comment here.", code="duplicate")
         return cleaned_data
@@ -103,6 +105,8 @@ class CommentForm(SpamGuardMixin, forms.ModelForm):
         sent = [self.data.get(name, "") for name in ("parent", "block", "question")]
         text = "\n".join([self.form_nonce, *sent, self.cleaned_data.get("body", "")])
         return hashlib.sha256(text.encode()).hexdigest()
+
+    earlier = None  # set by clean(): the comment this very form already stored
 
     def earlier_comment(self):
         """The comment this very form already stored, when it is sent a second time."""

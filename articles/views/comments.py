@@ -105,6 +105,14 @@ def section_context(request, article):
     limit = settings.MAGAZINE_COMMENT_THREADS_ON_ARTICLE
     comments = load_threads(request, article, first_threads.values("pk")[:limit], sort)
     shown = sum(1 for c in comments if c.shown and c.is_approved)
+    return {
+        **_listing(request, article, comments, sort, reader),
+        "more_comments": article.comment_count > shown,
+    }
+
+
+def _listing(request, article, comments, sort, reader):
+    """What includes/comments.html needs on the article page and "View all comments"."""
     is_open = comments_open(article)
     return {
         "comments": comments,
@@ -113,7 +121,6 @@ def section_context(request, article):
         "comment_sorts": Comment.Sort.choices,
         "comments_open": is_open,
         "comment_form": CommentForm(article=article, reader=reader),
-        "more_comments": article.comment_count > shown,
         "feedback_only": inline.feedback_only(request),
     }
 
@@ -140,22 +147,15 @@ def all_comments(request, article_id):
         link_params,
     )
     comments = load_threads(request, article, [thread.pk for thread in page], sort)
-    is_open = comments_open(article)
     context = {
+        **_listing(request, article, comments, sort, reader),
         "article": article,
-        "comments": comments,
-        "comment_items": fragments.comment_items(comments, article=article, comments_open=is_open),
         "page_obj": page,
         "is_paginated": page.has_previous or page.has_next,
         "previous_label": "Previous",
         "next_label": "Next",
         "first_label": "First",
-        "comment_sort": sort,
-        "comment_sorts": Comment.Sort.choices,
-        "comments_open": is_open,
-        "comment_form": CommentForm(article=article, reader=reader),
         "all_comments_page": True,
-        "feedback_only": inline.feedback_only(request),
     }
     return remember_sort(request, render(request, "articles/comment_list.html", context))
 
@@ -205,8 +205,8 @@ def post_comment(request, article_id):
         errors = form.non_field_errors() or form.errors.get("parent")
         message = errors[0] if errors else "Your comment was not sent: check the fields below."
         return _refuse(request, message, 400, article=article, form=form)
-    if earlier := form.earlier_comment():
-        return _posted(request, form, earlier, "You sent this comment already: here it is.")
+    if form.earlier is not None:
+        return _posted(request, form, form.earlier, "You sent this comment already: here it is.")
     ip = client_ip_hash(request)
     checks = [(identity, rule) for rule in POST_RULES for identity in (reader.key, ip)]
     if not allowed("comment", checks):
