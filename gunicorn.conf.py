@@ -1,5 +1,6 @@
 """gunicorn settings for production (`make serve`); each can be overridden by its variable."""
 
+import gc
 import multiprocessing
 import os
 
@@ -17,3 +18,11 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 # Several gunicorns on one machine would collide on the default control socket path.
 control_socket_disable = True
+
+
+def pre_fork(server, worker):
+    """Move everything the master loaded (Django, the app, its templates) out of the
+    garbage collector's sight before forking: workers then neither scan it on each full
+    collection, a pause of tens of milliseconds under load, nor copy the pages it lives
+    on (see `gc.freeze`)."""
+    gc.freeze()

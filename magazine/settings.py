@@ -113,20 +113,40 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "magazine.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "magazine"),
         }
     }
     # Sessions read from Redis, written through to the database: no server owns them.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-else:
+elif DEBUG:
+    # runserver is one process: its memory is the whole cache.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+else:
+    # gunicorn's workers are separate processes: a change one of them makes must
+    # invalidate the pages and fragments all of them keep, and rate limits must count
+    # every worker's requests. Files are shared on one machine; several need Redis.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / ".cache")),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+# Markup named by what it shows (articles/fragments.py, the page cache's pages, checked
+# against versions in the shared cache) is kept in each process's memory: never stale,
+# and without a round trip. A bound on entries bounds each worker's memory.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kept-markup",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -257,6 +277,9 @@ LOGGING = {
 # changes invalidate them at once. Browsers may reuse form-less pages this long.
 MAGAZINE_PAGE_CACHE_SECONDS = int(os.environ.get("MAGAZINE_PAGE_CACHE_SECONDS", "600"))
 MAGAZINE_BROWSER_CACHE_SECONDS = 60
+# Parts of pages kept rendered under what they show (articles/fragments.py), for every
+# reader; off, every page is rendered from scratch (`make bench` measures both).
+MAGAZINE_KEEP_FRAGMENTS = env_bool("MAGAZINE_KEEP_FRAGMENTS", True)
 # How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: none;
 # the client address is then REMOTE_ADDR). Used only for hashed rate-limit keys.
 MAGAZINE_TRUSTED_PROXIES = int(os.environ.get("MAGAZINE_TRUSTED_PROXIES", "0"))

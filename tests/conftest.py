@@ -3,7 +3,7 @@ import time
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -35,6 +35,9 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Pages render afresh in tests; tests/test_pagecache.py turns the page cache on.
     settings.MAGAZINE_PAGE_CACHE_SECONDS = 0
+    # Kept markup is invalidated on commit, which most tests never reach; the tests of
+    # tests/test_fragments.py and the browser tests (which commit) turn it on.
+    settings.MAGAZINE_KEEP_FRAGMENTS = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -44,15 +47,20 @@ def _test_settings(settings, tmp_path):
         worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
         url = urlsplit(settings.CACHES["default"]["LOCATION"])
         location = urlunsplit(url._replace(path=f"/{worker + 1}"))
-        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": location}}
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {**settings.CACHES["default"], "LOCATION": location},
+        }
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache(_test_settings):
     """Cached category paths and settings must not outlive the test that made them."""
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture

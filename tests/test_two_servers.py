@@ -99,7 +99,7 @@ def test_a_vote_on_one_server_shows_on_the_other_at_once(two_servers, seed_artic
     server_a, server_b = two_servers
     path = seed_article.get_absolute_url()
     assert "0 votes" in _get(_reader(), server_b + path)
-    assert "0 votes" in _get(_reader(), server_b + path)  # now from the shared page cache
+    assert "0 votes" in _get(_reader(), server_b + path)  # now from server B's page cache
 
     voter = _reader()
     page = _get(voter, server_a + path)
