@@ -1,20 +1,39 @@
 """
-Comment markup rendered once, joined per request.
+Markup rendered once, joined per request: each comment, and the parts of an article's
+page that every reader with nothing of their own in them sees alike.
 
-Most of an article page's rendering time went into the same comments rendered the
-same way for every reader. A comment's markup is a pure function of its fields,
-the page's comment switch and the templates, so it is kept in the cache under a
-hash of exactly those: any change to one gives a new key, and nothing needs to be
-invalidated. Comments that look different for this reader (their own, one they
-voted on, one awaiting moderation) are rendered for them on every request.
+Rendering the same comments and the same article the same way for every reader was
+most of an article page's time. Markup is kept under a name that changes whenever
+what it shows changes, so nothing ever needs invalidating and a kept copy is never
+stale:
+
+- a comment's markup is a pure function of its fields, the page's comment switch and
+  the templates, and is named by a hash of exactly those;
+- the article's content, rating and comment section change only with the article
+  (its text, comments, votes), its author or the site, each of which bumps its
+  page-cache version (`articles.pagecache`); they are named by those versions, read
+  from the shared cache before rendering.
+
+Being named by what it shows, kept markup may live in each process's own memory (the
+"local" cache), away from the shared cache's round trips. Anything that looks different
+for this reader (their own comments and votes, their rating, an editor's buttons) is
+rendered for them on every request.
 """
 
+import functools
 import hashlib
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
+
+from . import pagecache
+from .models import ArticleRating, Comment, CommentVote
+from .models.comments import comments_open
 
 PARTIAL = "articles/includes/comments.html#comment"
 # Templates whose source shapes a comment's markup: a deploy that edits them changes every key.
@@ -24,13 +43,26 @@ KEPT_SECONDS = 7 * 24 * 3600
 BETWEEN_TAGS = re.compile(r">\s+<")
 
 
+def kept():
+    """Where kept markup lives: this process's memory."""
+    return caches["local"]
+
+
 def is_personal(comment):
     """Whether this reader sees the comment differently from everyone else."""
     return comment.my_vote is not None or comment.changeable or not comment.is_approved
 
 
-def _templates_stamp():
-    sources = (get_template(name).template.source for name in SOURCES)
+def _templates_stamp(names=SOURCES):
+    if not settings.DEBUG:
+        return _deployed_templates_stamp(names)  # templates change only with a deploy
+    sources = (get_template(name).template.source for name in names)
+    return hashlib.blake2b("\x00".join(sources).encode(), digest_size=8).hexdigest()
+
+
+@functools.cache
+def _deployed_templates_stamp(names):
+    sources = (get_template(name).template.source for name in names)
     return hashlib.blake2b("\x00".join(sources).encode(), digest_size=8).hexdigest()
 
 
@@ -55,19 +87,122 @@ def _key(comment, page_stamp):
 def comment_items(comments, *, article, comments_open):
     """The `<li>` of each comment, in order, as one safe string."""
     context = {"article": article, "comments_open": comments_open}
+    if not settings.MAGAZINE_KEEP_FRAGMENTS:
+        return mark_safe("".join(_render_comment(c, context) for c in comments))
     page_stamp = f"{_templates_stamp()}:{article.get_absolute_url()}:{int(comments_open)}"
     keys = {c.pk: _key(c, page_stamp) for c in comments if not is_personal(c)}
-    found = cache.get_many(keys.values()) if keys else {}
+    found = kept().get_many(keys.values()) if keys else {}
     rendered, new = [], {}
     for comment in comments:
         key = keys.get(comment.pk)
         html = found.get(key)
         if html is None:
-            html = render_to_string(PARTIAL, {**context, "comment": comment})
-            html = BETWEEN_TAGS.sub("> <", html.strip())
+            html = _render_comment(comment, context)
             if key is not None:
                 new[key] = html
         rendered.append(html)
     if new:
-        cache.set_many(new, KEPT_SECONDS)
+        kept().set_many(new, KEPT_SECONDS)
     return mark_safe("".join(rendered))
+
+
+def _render_comment(comment, context):
+    html = render_to_string(PARTIAL, {**context, "comment": comment})
+    return BETWEEN_TAGS.sub("> <", html.strip())
+
+
+# --- Parts of an article's page ------------------------------------------------------
+
+CONTENT = "articles/includes/article_content.html"
+CONTENT_SOURCES = (
+    CONTENT,
+    "articles/includes/inline.html",
+    "articles/includes/breadcrumbs.html",
+    "articles/includes/avatar.html",
+    "includes/social_meta.html",
+    "includes/header.html",
+    "includes/footer.html",
+)
+RATING = "articles/includes/rating.html"
+SECTION = "articles/includes/comments.html"
+READERS_SOURCES = (*SOURCES, RATING, "articles/includes/subscribe.html")
+
+
+@dataclass
+class ArticlePart:
+    """Markup of an article's page: `render()` gives {context name: html}.
+
+    `is_personal()` says whether this reader sees something of their own in it (asked
+    only when the part could be kept); `variant` names what else shapes it (a sort
+    order, a filter).
+    """
+
+    kind: str
+    render: Callable[[], dict]
+    sources: tuple
+    variant: tuple = ()
+    is_personal: Callable[[], bool] = lambda: False
+
+
+def took_part(reader, article):
+    """Whether the reader sees something of their own under the article: their rating,
+    comments (also pending or removed) or votes, or, signed in, an editor's buttons."""
+    if reader.user:
+        return True
+    if not reader.token:
+        return False
+    own = (
+        ArticleRating.objects.by_reader(reader).filter(article=article).values("pk"),
+        Comment.objects.by_reader(reader).filter(article=article).values("pk"),
+        CommentVote.objects.by_reader(reader).filter(comment__article=article).values("pk"),
+    )
+    return own[0].union(*own[1:], all=True).exists()
+
+
+def article_parts(request, article, *parts):
+    """The markup of `parts` ({context name: html}), each rendered once per version.
+
+    The versions are read before rendering, so kept markup is never older than its
+    name. Forms' per-request values (CSRF token, spam guard) are kept as placeholders
+    and filled in for each reader. Previews and signed-in readers get a fresh render.
+    """
+    keys = {}
+    if (
+        settings.MAGAZINE_KEEP_FRAGMENTS
+        and article.is_published
+        and not request.user.is_authenticated
+    ):
+        versions = pagecache.versions(pagecache.article_page_names(article))
+        page = (article.pk, sorted(versions.items()), request.scheme, request.get_host())
+        for part in parts:
+            if not part.is_personal():
+                stamp = (
+                    *page,
+                    part.variant,
+                    _templates_stamp(part.sources),
+                    comments_open(article),
+                )
+                digest = hashlib.blake2b(repr(stamp).encode(), digest_size=16).hexdigest()
+                keys[part.kind] = f"article-{part.kind}:{digest}"
+    found = kept().get_many(keys.values()) if keys else {}
+    markup = {}
+    for part in parts:
+        key = keys.get(part.kind)
+        if key in found:
+            markup |= {
+                name: mark_safe(pagecache.fill_per_request(request, html).decode())
+                for name, html in found[key].items()
+            }
+            continue
+        rendered = part.render()
+        if key is not None:
+            kept().set(
+                key,
+                {
+                    name: pagecache.keep_per_request(html.encode())[0]
+                    for name, html in rendered.items()
+                },
+                KEPT_SECONDS,
+            )
+        markup |= {name: mark_safe(html) for name, html in rendered.items()}
+    return markup

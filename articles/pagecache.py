@@ -8,6 +8,9 @@ that show it are rendered again on their next request, on every app server
 sharing the cache. A page whose content changed while it was being rendered is
 not kept.
 
+Pages live in each process's memory (the "local" cache) and versions in the shared
+cache: a page is served only while the versions it was rendered with are current.
+
 Only requests with no cookie but the CSRF one are served from or stored in the
 cache: a reader's own vote, messages, sessions and staff previews never are.
 Forms' CSRF tokens and spam-guard timestamps are stored as placeholders and
@@ -19,7 +22,7 @@ import re
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
@@ -43,6 +46,11 @@ KEPT_HEADERS = ("Content-Type", "Content-Language")
 def article_page(pk):
     """The name of what an article's own page shows (its text, rating, comments)."""
     return f"article:{pk}"
+
+
+def article_page_names(article):
+    """Everything an article's page shows: the article, its author, the site."""
+    return (article_page(article.pk), f"author:{article.author_id}", "site")
 
 
 def depends_on(request, *names):
@@ -70,8 +78,11 @@ def expire_by(request, when):
         request.page_cache_seconds = min(current, seconds)
 
 
-def _versions(names, missing_value):
-    """The current version of each name; a missing one is created with `missing_value`."""
+def versions(names, missing_value=None):
+    """The current version of each name; a missing one is created with `missing_value`
+    (by default now)."""
+    if missing_value is None:
+        missing_value = time.time_ns()
     keys = [VERSION_PREFIX + name for name in names]
     found = cache.get_many(keys)
     missing = [key for key in keys if key not in found]
@@ -80,6 +91,27 @@ def _versions(names, missing_value):
             cache.add(key, missing_value, None)  # add() keeps another server's value
         found |= cache.get_many(missing)
     return {key.removeprefix(VERSION_PREFIX): found.get(key) for key in keys}
+
+
+def keep_per_request(content):
+    """`content` (bytes) with per-request form values as placeholders, and whether it had any."""
+    has_form = False
+    for pattern, placeholder, _ in PER_REQUEST_FIELDS:
+        content, found = pattern.subn(rb"\1" + placeholder + rb"\2", content)
+        has_form = has_form or bool(found)
+    return content, has_form
+
+
+def fill_per_request(request, content):
+    """Kept `content` with this request's values in place of the placeholders; the same
+    values for every part of one page, as a page rendered afresh has."""
+    values = request.__dict__.setdefault("per_request_values", {})
+    for _, placeholder, value_for in PER_REQUEST_FIELDS:
+        if placeholder in content:
+            if placeholder not in values:
+                values[placeholder] = value_for(request).encode()
+            content = content.replace(placeholder, values[placeholder])
+    return content
 
 
 def _is_cacheable_request(request):
@@ -100,8 +132,8 @@ class AnonymousPageCacheMiddleware:
         if not _is_cacheable_request(request):
             return self.get_response(request)
         key = "pagecache:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        entry = cache.get(key)
-        if entry and _versions(entry["names"], time.time_ns()) == entry["versions"]:
+        entry = caches["local"].get(key)
+        if entry and versions(entry["names"], time.time_ns()) == entry["versions"]:
             return self._serve(request, entry)
         return self._render_and_store(request, key)
 
@@ -119,18 +151,15 @@ class AnonymousPageCacheMiddleware:
             return response
         # A version newer than the render means the content changed meanwhile: the page
         # may show the old content, so it is not kept. A new name starts just before.
-        versions = _versions(names, started - 1)
-        if any(version is None or version > started for version in versions.values()):
+        current = versions(names, started - 1)
+        if any(version is None or version > started for version in current.values()):
             return response
-        content, has_form = response.content, False
-        for pattern, placeholder, _ in PER_REQUEST_FIELDS:
-            content, found = pattern.subn(rb"\1" + placeholder + rb"\2", content)
-            has_form = has_form or bool(found)
+        content, has_form = keep_per_request(response.content)
         entry = {
             "names": sorted(names),
-            "versions": versions,
+            "versions": current,
             "content": content,
-            "has_form": bool(has_form),
+            "has_form": has_form,
             "etag": '"' + hashlib.sha256(content).hexdigest()[:32] + '"',
             "headers": {h: response[h] for h in KEPT_HEADERS if response.has_header(h)},
         }
@@ -138,7 +167,7 @@ class AnonymousPageCacheMiddleware:
             settings.MAGAZINE_PAGE_CACHE_SECONDS,
             getattr(request, "page_cache_seconds", None) or settings.MAGAZINE_PAGE_CACHE_SECONDS,
         )
-        cache.set(key, entry, timeout)
+        caches["local"].set(key, entry, timeout)
         self._add_http_caching(response, entry)
         return response
 
@@ -148,9 +177,7 @@ class AnonymousPageCacheMiddleware:
         else:
             content = entry["content"]
             if entry["has_form"]:
-                for _, placeholder, value_for in PER_REQUEST_FIELDS:
-                    if placeholder in content:
-                        content = content.replace(placeholder, value_for(request).encode())
+                content = fill_per_request(request, content)
             response = HttpResponse(content)
             for header, value in entry["headers"].items():
                 response[header] = value

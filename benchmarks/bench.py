@@ -35,10 +35,12 @@ SEED_COMMENTS = 200
 SEED_PATH = "/world/russia/belarusian-russian-leaders-meet-as-west-prepares-to-ramp-up-pressure/"
 
 
-def environment(static_root, page_cache_seconds):
+def environment(static_root, page_cache_seconds, keep_fragments=True):
     env = dict(os.environ)
     env.update(
         DJANGO_DEBUG="false",
+        DJANGO_CACHE_DIR=str(static_root.parent / f"{static_root.name}-cache"),
+        MAGAZINE_KEEP_FRAGMENTS=str(keep_fragments).lower(),
         DJANGO_SECRET_KEY="benchmark-only-" + "k" * 40,
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SECURE_SSL_REDIRECT="false",
@@ -65,6 +67,32 @@ def prepare_database(env):
         env, "generate_demo", "--articles", str(ARTICLES),
         "--comments-per-article", str(COMMENTS), "--seed-article-comments", str(SEED_COMMENTS),
     )  # fmt: skip
+
+
+# A returning guest who rated the seed article and voted on three of its comments: the
+# page cannot share their rating and comment section with anyone, so both are rendered
+# for them on each request (see articles/fragments.py).
+RETURNING_READER = """
+from django.core import signing
+from articles import readers
+from articles.models import Article, CommentVote
+from articles.models.ratings import ArticleRating
+reader = readers.Reader(user=None, token="benchmark-returning-reader")
+article = Article.objects.get(slug=%r)
+ArticleRating.objects.rate(article, reader, 4)
+for comment in article.comments.filter(parent=None)[:3]:
+    CommentVote.objects.vote(comment, reader, 1)
+print(signing.get_cookie_signer(salt=readers.COOKIE_NAME + readers.COOKIE_SALT).sign(reader.token))
+"""
+
+
+def returning_reader_cookie(env):
+    slug = SEED_PATH.rstrip("/").rsplit("/", 1)[1]
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", RETURNING_READER % slug],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return f"reader={out.strip().splitlines()[-1]}"
 
 
 def start_server(env):
@@ -100,15 +128,27 @@ def worker_rss_mb(server):
     return sizes
 
 
-def fetch_size(path):
-    with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}") as response:
+def fetch_size(path, cookie=None):
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}")
+    if cookie:
+        request.add_header("Cookie", cookie)
+    with urllib.request.urlopen(request) as response:
         return len(response.read())
 
 
-def wrk(path):
+def wrk(path, cookie=None):
     """One wrk run: (requests/s, p50 ms, p99 ms)."""
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     out = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{SECONDS}s", "--latency", f"http://127.0.0.1:{PORT}{path}"],
+        [
+            "wrk",
+            "-t2",
+            "-c16",
+            f"-d{SECONDS}s",
+            "--latency",
+            *headers,
+            f"http://127.0.0.1:{PORT}{path}",
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -124,12 +164,13 @@ def wrk(path):
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), ms("50"), ms("99")
 
 
-def measure(path):
-    wrk_warmup = subprocess.run(
-        ["wrk", "-t1", "-c4", "-d2s", f"http://127.0.0.1:{PORT}{path}"], capture_output=True
-    )
-    del wrk_warmup
-    runs = [wrk(path) for _ in range(RUNS)]
+def measure(path, cookie=None):
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    subprocess.run(
+        ["wrk", "-t1", "-c4", "-d2s", *headers, f"http://127.0.0.1:{PORT}{path}"],
+        capture_output=True,
+    )  # warm-up
+    runs = [wrk(path, cookie) for _ in range(RUNS)]
     return tuple(statistics.median(values) for values in zip(*runs, strict=True))
 
 
@@ -147,9 +188,14 @@ def main():
         ("article, 200 comments", SEED_PATH),
         ("search", "/search/?q=sanctions"),
     ]
+    reader_cookie = returning_reader_cookie(env)
     results = {}
-    for mode, cache_seconds in (("cached", 600), ("uncached", 0)):
-        env = environment(static_root, cache_seconds)
+    for mode, cache_seconds, keep in (
+        ("cached", 600, True),
+        ("uncached", 0, True),
+        ("uncached, rendered from scratch", 0, False),
+    ):
+        env = environment(static_root, cache_seconds, keep)
         if mode == "cached":
             # The ceiling: a static file as large as the article page, same server.
             server = start_server(env)
@@ -160,13 +206,19 @@ def main():
         try:
             if mode == "cached":
                 results["static file (ceiling)"] = (*measure("/static/ceiling.html"), size)
-            for name, path in targets:
+            for name, path in targets if keep else targets[2:3]:
                 try:
                     size = fetch_size(path)
                 except OSError:
                     continue  # a page this checkout does not have yet
                 results[f"{name} ({mode})"] = (*measure(path), size)
-            rss = worker_rss_mb(server)
+            if mode == "uncached":
+                size = fetch_size(SEED_PATH, reader_cookie)
+                results["article, 200 comments (uncached, a reader who voted on it)"] = (
+                    *measure(SEED_PATH, reader_cookie),
+                    size,
+                )
+                rss = worker_rss_mb(server)
         finally:
             stop_server(server)
 
@@ -191,6 +243,14 @@ def render(results, rss):
         f"{SEED_COMMENTS} comments. wrk: 2 threads, 16 connections, {SECONDS} s, median of "
         f"{RUNS} runs, on the same machine as the server (so figures are best read as ratios).",
         "",
+        "*Cached*: the page cache serves anonymous readers. *Uncached*: the page cache is "
+        "off, so every request runs the view: it looks the article up in the database and "
+        "joins markup kept in memory under the versions of what it shows (see "
+        "`articles/fragments.py`). *A reader who voted on it* has rated the article and "
+        "voted on three comments: their rating and comment section are rendered for them. "
+        "*Rendered from scratch*: nothing kept (`MAGAZINE_KEEP_FRAGMENTS=false`), every "
+        "query and template on every request.",
+        "",
         "| page | requests/s | p50 ms | p99 ms | bytes | share of ceiling |",
         "|---|---:|---:|---:|---:|---:|",
     ]
@@ -198,7 +258,11 @@ def render(results, rss):
         lines.append(
             f"| {name} | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {size:,} | {rps / ceiling:.0%} |"
         )
-    lines += ["", "Worker RSS after the runs (MB): " + ", ".join(f"{mb:.0f}" for mb in rss), ""]
+    lines += [
+        "",
+        "Worker RSS after the uncached runs (MB): " + ", ".join(f"{mb:.0f}" for mb in rss),
+        "",
+    ]
     return "\n".join(lines)
 
 

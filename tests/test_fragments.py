@@ -1,15 +1,27 @@
-"""Comment markup rendered once and reused: never stale, never another reader's."""
+"""Markup rendered once and reused: never stale, never another reader's.
+
+Kept markup of an article's content and comment section is invalidated when a change
+commits, so these tests commit (transaction=True).
+"""
 
 import re
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Comment
+from articles.models import Comment, SiteSettings
 
-from .factories import CommentFactory
+from .factories import ArticleFactory, CommentFactory, make_editor
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def _fragments_kept(settings):
+    settings.MAGAZINE_KEEP_FRAGMENTS = True
 
 
 def comment_markup(client, article, comment):
@@ -37,9 +49,13 @@ def test_a_readers_vote_shows_only_to_them(client, seed_article, one_rate_limit_
     assert "</span>1</span>" in theirs  # the new score, for everyone
 
 
-def test_a_comment_changed_without_save_still_shows_its_new_text(client, seed_article):
-    """The markup is kept under a hash of what it shows, so no change can leave it stale."""
+def test_a_comment_changed_without_save_still_shows_its_new_text(
+    client, seed_article, one_rate_limit_window
+):
+    """Each comment's markup is kept under a hash of what it shows, so no change can leave
+    it stale, even one that bypasses save() and so leaves the page's version alone."""
     comment = CommentFactory(article=seed_article, body="First words.")
+    vote_up(client, CommentFactory(article=seed_article))  # this reader's page is their own
     assert "First words." in comment_markup(client, seed_article, comment)
 
     Comment.objects.filter(pk=comment.pk).update(body_html="<p>Second words.</p>", score=7)
@@ -85,3 +101,110 @@ def test_all_vote_buttons_share_one_form_and_one_csrf_token(client, seed_article
     assert with_comments == without_comments
     assert html.count('form="comment-votes"') == 6
     assert html.count('<form id="comment-votes" method="post"') == 1
+
+
+# --- The article's content and comment section, kept per version --------------------
+
+
+def page(client, article, **params):
+    return client.get(article.get_absolute_url(), params).content.decode()
+
+
+def without_per_request_values(html):
+    html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1", html)
+    return re.sub(r'(name="[\w-]*form_started" value=")[^"]+', r"\1", html)
+
+
+def queries_for(client, article):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(article.get_absolute_url()).status_code == 200
+    return [query["sql"] for query in queries]
+
+
+def test_readers_with_nothing_of_their_own_share_one_render(seed_article, settings):
+    CommentFactory.create_batch(3, article=seed_article)
+    first, second = Client(), Client()
+    kept_from_first = page(first, seed_article)
+    queries = queries_for(second, seed_article)
+
+    # The article itself, looked up and checked as published: the one query left.
+    assert len(queries) == 1 and "articles_article" in queries[0]
+    kept_for_second = page(second, seed_article)
+    settings.MAGAZINE_KEEP_FRAGMENTS = False
+    from_scratch = page(Client(), seed_article)
+    assert without_per_request_values(kept_for_second) == without_per_request_values(from_scratch)
+    assert without_per_request_values(kept_from_first) == without_per_request_values(from_scratch)
+
+
+def test_kept_markup_carries_each_readers_own_csrf_token_and_spam_guard(
+    seed_article, one_rate_limit_window
+):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    page(first, seed_article)  # kept now
+    html = page(second, seed_article)
+    assert "\x00" not in html
+
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    rate = reverse("articles:rate", args=[seed_article.pk])
+    response = second.post(rate, {"score": "4", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert f'id="rate-{seed_article.pk}-4" name="score" value="4" required checked' in page(
+        second, seed_article
+    )
+    started = {
+        re.search(r'form_started" value="([^"]+)"', page(c, seed_article)).group(1)
+        for c in (first, second)
+    }
+    assert len(started) == 2
+
+
+def test_changes_show_at_once_to_readers_sharing_kept_markup(seed_article, one_rate_limit_window):
+    reader = Client()
+    comment = CommentFactory(article=seed_article, body="A remark to vote on.")
+    assert "A remark to vote on." in page(reader, seed_article)
+
+    seed_article.title = "Leaders meet again"
+    seed_article.save()
+    assert "Leaders meet again</h1>" in page(reader, seed_article)
+
+    CommentFactory(article=seed_article, body="A second, newer remark.")
+    assert "A second, newer remark." in page(reader, seed_article)
+
+    vote_up(Client(), comment)
+    assert "</span>1</span>" in comment_markup(reader, seed_article, comment)
+
+    settings = SiteSettings.load()
+    settings.call_to_action = "Tell us what you saw."
+    settings.save()
+    assert "Tell us what you saw." in page(reader, seed_article)
+
+
+def test_a_reader_who_took_part_gets_the_page_rendered_for_them(
+    client, seed_article, one_rate_limit_window
+):
+    comment, elsewhere = CommentFactory(article=seed_article), ArticleFactory()
+    vote_up(client, CommentFactory(article=elsewhere))  # a guest, who took no part here
+    page(Client(), seed_article)  # kept for readers with nothing of their own
+    assert len(queries_for(client, seed_article)) == 2  # the article; anything of theirs?
+
+    vote_up(client, comment)
+
+    assert 'aria-pressed="true"' in comment_markup(client, seed_article, comment)
+    assert 'aria-pressed="true"' not in comment_markup(Client(), seed_article, comment)
+
+
+def test_editors_and_sorts_get_their_own_markup(client, seed_article):
+    older = CommentFactory(article=seed_article, body="The older remark.")
+    newer = CommentFactory(article=seed_article, body="The newer remark.")
+    newest_first = page(Client(), seed_article)
+    assert newest_first.index(f'id="comment-{newer.pk}"') < newest_first.index(
+        f'id="comment-{older.pk}"'
+    )
+    oldest_first = page(Client(), seed_article, sort="oldest")
+    assert oldest_first.index(f'id="comment-{older.pk}"') < oldest_first.index(
+        f'id="comment-{newer.pk}"'
+    )
+
+    client.force_login(make_editor())
+    assert "Edit</a>" in comment_markup(client, seed_article, older)
+    assert "Edit</a>" not in comment_markup(Client(), seed_article, older)

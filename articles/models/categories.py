@@ -12,16 +12,14 @@ RESERVED_SLUGS = {
     "sitemap.xml", "static", "submit", "tag", "tags", "comments", "ratings", "story",
     "subscriptions", "feed",
 }  # fmt: skip
-PATHS_CACHE_KEY = "articles:category-paths"
+PATHS_CACHE_KEY = "articles:category-ids-by-path"
 NAVIGATION_CACHE_KEY = "articles:navigation"
 
 
 class CategoryQuerySet(models.QuerySet):
     def known_paths(self):
-        """Every category path, cached: URL resolution asks for it on each request."""
-        return cache.get_or_set(
-            PATHS_CACHE_KEY, lambda: frozenset(self.values_list("path", flat=True)), None
-        )
+        """{path: id} of every category, cached: URL resolution asks for it on each request."""
+        return cache.get_or_set(PATHS_CACHE_KEY, lambda: dict(self.values_list("path", "pk")), None)
 
     def top_level(self):
         return self.filter(parent=None)

@@ -3,11 +3,15 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
-from .. import pagecache, pagination, structured_data
+from .. import fragments, pagecache, pagination, structured_data
+from ..inline import feedback_only
 from ..models import Article, Author, Category, SiteSettings
+from ..models.comments import comments_open
+from ..readers import get_reader
 from . import comments, inline
 
 
@@ -85,40 +89,71 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
-    def get_queryset(self):
-        return (
-            Article.objects.visible_to(self.request.user)
-            .filter(category__path=self.kwargs["category_path"])
-            .select_related("category", "author")
-            .prefetch_related("tags", "agencies")
+    def get_object(self, queryset=None):
+        # By the category's id from URL resolution's cached paths: no join, and the
+        # category is fetched only when the article's content is rendered anew.
+        return get_object_or_404(
+            Article.objects.visible_to(self.request.user),
+            category_id=Category.objects.known_paths().get(self.kwargs["category_path"]),
+            slug=self.kwargs["slug"],
         )
 
     def get_context_data(self, **kwargs):
-        article = self.object
+        """The article's content, rating and comments are joined from kept markup where
+        this reader sees them as every other reader does (see `articles.fragments`)."""
+        request, article = self.request, self.object
         if article.is_published:
-            pagecache.depends_on(
-                self.request,
-                pagecache.article_page(article.pk),
-                f"author:{article.author_id}",
-                "site",
-            )
-        agencies, tags = article.agencies.all(), article.tags.all()
-        return super().get_context_data(
-            breadcrumbs=article.category.ancestors(),
-            credit_line=article.credit_line(agencies),
-            tags=tags,
-            is_preview=not article.is_published,
-            **comments.section_context(self.request, article),
-            **inline.page_context(self.request, article),
-            article_json_ld=structured_data.news_article(
+            pagecache.depends_on(request, *pagecache.article_page_names(article))
+        context = super().get_context_data(is_preview=not article.is_published, **kwargs)
+
+        def render_readers_part():
+            section = {**context, **comments.section_context(request, article)}
+            return {
+                "rating_section": render_to_string(fragments.RATING, section, request),
+                "comment_section": render_to_string(fragments.SECTION, section, request),
+            }
+
+        def render_content():
+            content = self.content_context(context)
+            return {
+                f"article_{part}": render_to_string(f"{fragments.CONTENT}#{part}", content, request)
+                for part in ("title", "meta", "main", "header", "footer")
+            }
+
+        return context | fragments.article_parts(
+            request,
+            article,
+            fragments.ArticlePart("content", render_content, fragments.CONTENT_SOURCES),
+            fragments.ArticlePart(
+                "readers",
+                render_readers_part,
+                fragments.READERS_SOURCES,
+                variant=(comments.sort_choice(request)[0], feedback_only(request)),
+                # Their own rating, comments or votes: rendered for them.
+                is_personal=lambda: fragments.took_part(get_reader(request), article),
+            ),
+        )
+
+    def content_context(self, context):
+        """What article_content.html shows: the author, category, tags, agencies and
+        passages are queried only when it is rendered anew."""
+        article = self.object
+        agencies, tags = list(article.agencies.all()), list(article.tags.all())
+        return {
+            **context,
+            "comments_open": comments_open(article),
+            "breadcrumbs": article.category.ancestors(),
+            "credit_line": article.credit_line(agencies),
+            "tags": tags,
+            "article_json_ld": structured_data.news_article(
                 article,
                 self.request,
                 site_name=SiteSettings.load().site_name,
                 agencies=agencies,
                 tags=tags,
             ),
-            **kwargs,
-        )
+            **inline.page_context(self.request, article),
+        }
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
