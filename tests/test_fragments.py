@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Comment, SiteSettings
+from articles.models import Article, Comment, SiteSettings
 
 from .factories import ArticleFactory, CommentFactory, make_editor
 
@@ -177,6 +177,28 @@ def test_changes_show_at_once_to_readers_sharing_kept_markup(seed_article, one_r
     settings.call_to_action = "Tell us what you saw."
     settings.save()
     assert "Tell us what you saw." in page(reader, seed_article)
+
+
+def test_renamed_tags_and_agencies_show_at_once(seed_article):
+    """Editors rename them in the admin, away from any article."""
+    reader = Client()
+    agency = seed_article.agencies.get(name="dpa")
+    tag = seed_article.tags.first()
+    html = page(reader, seed_article)
+    assert "With reporting by dpa and TASS" in html and f'rel="tag">{tag.name}</a>' in html
+
+    agency.name = "Deutsche Presse-Agentur"
+    agency.save()
+    tag.name = "Minsk and Moscow"
+    tag.save()
+
+    html = page(reader, seed_article)
+    assert "With reporting by Deutsche Presse-Agentur and TASS" in html
+    assert 'rel="tag">Minsk and Moscow</a>' in html
+    assert seed_article in Article.objects.search("Moscow")
+
+    tag.delete()
+    assert "Minsk and Moscow" not in page(reader, seed_article)
 
 
 def test_a_reader_who_took_part_gets_the_page_rendered_for_them(

@@ -45,6 +45,21 @@ class Agency(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._articles_changed(self.articles.values_list("pk", flat=True))
+
+    def delete(self, *args, **kwargs):
+        crediting = list(self.articles.values_list("pk", flat=True))
+        result = super().delete(*args, **kwargs)
+        self._articles_changed(crediting)
+        return result
+
+    @staticmethod
+    def _articles_changed(article_ids):
+        """The pages of the articles crediting the agency show its new name."""
+        pagecache.invalidate(*map(pagecache.article_page, article_ids))
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
