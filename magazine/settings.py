@@ -65,10 +65,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Inside CSRF, which sets the cookie of the token a cached page carries; outside what
+    # a cookie-less reader never needs (accounts, messages, the reader token), and outside
+    # their cookies, so a response that sets one is never kept.
+    "articles.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "articles.readers.ReaderTokenMiddleware",
-    "articles.pagecache.AnonymousPageCacheMiddleware",
     "articles.redirects.ArticleRedirectMiddleware",
 ]
 
