@@ -120,6 +120,7 @@ CONTENT_SOURCES = (
     "articles/includes/breadcrumbs.html",
     "articles/includes/avatar.html",
     "includes/social_meta.html",
+    "includes/site_links.html",
     "includes/header.html",
     "includes/footer.html",
 )

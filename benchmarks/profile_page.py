@@ -2,7 +2,8 @@
 Where an uncached page's time goes: renders it in-process (DEBUG off, page cache off)
 on the database `make bench` leaves behind, and prints the mean time per request
 of the article view's parts and of each template (its own time, without what it
-includes), then cProfile's top functions.
+includes), then cProfile's top functions. Markup is kept as in production (see
+articles/fragments.py); `MAGAZINE_KEEP_FRAGMENTS=false` profiles a render from scratch.
 
     python benchmarks/profile_page.py [path] [--requests 200]
 """
@@ -14,6 +15,7 @@ import functools
 import os
 import pstats
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,6 +32,7 @@ def setup():
         DJANGO_ALLOWED_HOSTS="testserver",
         DJANGO_SECURE_SSL_REDIRECT="false",
         MAGAZINE_PAGE_CACHE_SECONDS="0",
+        DJANGO_CACHE_DIR=tempfile.mkdtemp(prefix="profile-cache-"),
     )
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'benchmarks' / 'bench.sqlite3'}")
     import django

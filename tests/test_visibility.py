@@ -81,3 +81,14 @@ def test_unknown_pages_get_the_friendly_404(client):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
     assert "We can’t find that page" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "state", [*HIDDEN, {"status": Article.Status.PUBLISHED}], ids=lambda s: str(s.values())
+)
+def test_the_compiled_lookup_by_address_finds_exactly_what_published_finds(state):
+    article, elsewhere = _make(**state), ArticleFactory()
+    found = Article.objects.published_at(article.category_id, article.slug)
+    assert (found == article) is Article.objects.published().filter(pk=article.pk).exists()
+    assert found is None or (found.title, found.publish_at) == (article.title, article.publish_at)
+    assert Article.objects.published_at(elsewhere.category_id, article.slug) is None

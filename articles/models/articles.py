@@ -1,6 +1,9 @@
+import datetime
+import functools
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -62,9 +65,23 @@ class Agency(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
+    def published(self, now=None):
         """The only definition of what the public may see."""
-        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
+
+    def published_at(self, category_id, slug):
+        """The published article at /<its category's path>/<slug>/, or None.
+
+        The query readers' requests run most. Building and compiling it anew took four
+        fifths of its time, so it is compiled once per process, from `published()`,
+        and run through `raw()` with this request's values in place.
+        """
+        sql, params, slots = _published_at_query()
+        params = list(params)
+        params[slots["now"]] = _db_value("publish_at", timezone.now())
+        params[slots["category"]] = category_id
+        params[slots["slug"]] = slug
+        return next(iter(self.model.objects.raw(sql, params)), None)
 
     def visible_to(self, user):
         """Staff preview everything; everyone else sees published articles."""
@@ -98,6 +115,34 @@ class ArticleQuerySet(models.QuerySet):
             article.search_text = article.make_search_text()
         self.model.objects.bulk_update(articles, ["search_text"], batch_size=500)
         search.store_vectors(self.model.objects.filter(pk__in=[a.pk for a in articles]))
+
+
+# Stand-ins that mark where each of the request's values goes in the compiled query.
+_SLOT_VALUES = {
+    "now": datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC),
+    "category": -424242,
+    "slug": "\x00slug\x00",
+}
+
+
+def _db_value(field_name, value):
+    return Article._meta.get_field(field_name).get_db_prep_value(value, connection)
+
+
+@functools.cache
+def _published_at_query():
+    """(sql, params, {slot: index in params}) of `published_at()`'s query."""
+    query = Article.objects.published(now=_SLOT_VALUES["now"]).filter(
+        category_id=_SLOT_VALUES["category"], slug=_SLOT_VALUES["slug"]
+    )
+    sql, params = query.order_by()[:1].query.sql_with_params()
+    stand_ins = {
+        "now": _db_value("publish_at", _SLOT_VALUES["now"]),
+        "category": _SLOT_VALUES["category"],
+        "slug": _SLOT_VALUES["slug"],
+    }
+    slots = {slot: params.index(value) for slot, value in stand_ins.items()}
+    return sql, params, slots
 
 
 class Article(models.Model):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.views.generic import DetailView, ListView
@@ -92,11 +93,16 @@ class ArticleDetailView(DetailView):
     def get_object(self, queryset=None):
         # By the category's id from URL resolution's cached paths: no join, and the
         # category is fetched only when the article's content is rendered anew.
-        return get_object_or_404(
-            Article.objects.visible_to(self.request.user),
-            category_id=Category.objects.known_paths().get(self.kwargs["category_path"]),
-            slug=self.kwargs["slug"],
-        )
+        user, slug = self.request.user, self.kwargs["slug"]
+        category_id = Category.objects.known_paths().get(self.kwargs["category_path"])
+        if user.is_staff:  # previews drafts and scheduled articles too
+            return get_object_or_404(
+                Article.objects.visible_to(user), category_id=category_id, slug=slug
+            )
+        article = Article.objects.published_at(category_id, slug)
+        if article is None:
+            raise Http404("No published article at this address.")
+        return article
 
     def get_context_data(self, **kwargs):
         """The article's content, rating and comments are joined from kept markup where
@@ -117,7 +123,7 @@ class ArticleDetailView(DetailView):
             content = self.content_context(context)
             return {
                 f"article_{part}": render_to_string(f"{fragments.CONTENT}#{part}", content, request)
-                for part in ("title", "meta", "main", "header", "footer")
+                for part in ("title", "meta", "site_links", "main", "header", "footer")
             }
 
         return context | fragments.article_parts(
