@@ -73,7 +73,7 @@ def prepare_database(env):
 # page cannot share their rating and comment section with anyone, so both are rendered
 # for them on each request (see articles/fragments.py).
 RETURNING_READER = """
-from django.core import signing
+from django.http import HttpResponse
 from articles import readers
 from articles.models import Article, CommentVote
 from articles.models.ratings import ArticleRating
@@ -82,11 +82,14 @@ article = Article.objects.get(slug=%r)
 ArticleRating.objects.rate(article, reader, 4)
 for comment in article.comments.filter(parent=None)[:3]:
     CommentVote.objects.vote(comment, reader, 1)
-print(signing.get_cookie_signer(salt=readers.COOKIE_NAME + readers.COOKIE_SALT).sign(reader.token))
+response = HttpResponse()
+response.set_signed_cookie(readers.COOKIE_NAME, reader.token, salt=readers.COOKIE_SALT)
+print(response.cookies[readers.COOKIE_NAME].value)
 """
 
 
 def returning_reader_cookie(env):
+    """The Cookie header of that reader (`main` checks that their page shows their votes)."""
     slug = SEED_PATH.rstrip("/").rsplit("/", 1)[1]
     out = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", RETURNING_READER % slug],
@@ -128,12 +131,16 @@ def worker_rss_mb(server):
     return sizes
 
 
-def fetch_size(path, cookie=None):
+def fetch(path, cookie=None):
     request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}")
     if cookie:
         request.add_header("Cookie", cookie)
     with urllib.request.urlopen(request) as response:
-        return len(response.read())
+        return response.read()
+
+
+def fetch_size(path, cookie=None):
+    return len(fetch(path, cookie))
 
 
 def wrk(path, cookie=None):
@@ -213,7 +220,10 @@ def main():
                     continue  # a page this checkout does not have yet
                 results[f"{name} ({mode})"] = (*measure(path), size)
             if mode == "uncached":
-                size = fetch_size(SEED_PATH, reader_cookie)
+                own_page = fetch(SEED_PATH, reader_cookie)
+                if b"Your vote: 4 of 5" not in own_page or b'aria-pressed="true"' not in own_page:
+                    raise SystemExit("The returning reader's page does not show their votes.")
+                size = len(own_page)
                 results["article, 200 comments (uncached, a reader who voted on it)"] = (
                     *measure(SEED_PATH, reader_cookie),
                     size,

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -190,3 +191,9 @@ def test_article_form_suggests_existing_tags_most_used_first(client, seed_articl
     assert 'list="tag-suggestions"' in html
     assert '<option value="Vladimir Putin">' in html
     assert "js/admin-tags.js" in html
+
+
+def test_admin_pages_name_the_sites_icon(client):
+    """Browsers otherwise ask for /favicon.ico, which is not there: a 404 on every page."""
+    html = client.get(reverse("admin:login")).content.decode()
+    assert re.search(r'<link rel="icon" href="/static/favicon[^"]*\.svg"', html)

@@ -382,8 +382,20 @@ def test_several_files_in_one_slot_count_too(client, settings):
         ({"tags": ",".join(f"t{n}" for n in range(11))}, "at most 10 tags"),
         ({"form_started": "just now"}, "sent very quickly"),
         ({"form_started": "forged"}, "could not check this form"),
+        ({"title": "Night trains of Minsk\x1b[2J\x07"}, "invisible control characters"),
+        ({"name": "Ada\x08\x08\x08Admin"}, "invisible control characters"),
     ],
-    ids=["no-consent", "bad-email", "no-category", "bad-pack", "too-many-tags", "fast", "forged"],
+    ids=[
+        "no-consent",
+        "bad-email",
+        "no-category",
+        "bad-pack",
+        "too-many-tags",
+        "fast",
+        "forged",
+        "escape-in-title",
+        "backspaces-in-name",
+    ],
 )
 def test_bad_fields_are_refused_with_the_text_kept(client, settings, overrides, message):
     if overrides.get("form_started") == "just now":

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 from taggit.managers import TaggableManager
 
@@ -139,7 +140,11 @@ class ArticleAdmin(InlineFeedbackMixin, RatingFiguresMixin, admin.ModelAdmin):
     def publish_selected(self, request, queryset):
         for article in queryset:
             article.publish()
-        self.message_user(request, f"Published {len(queryset)} article(s).", messages.SUCCESS)
+        self.message_user(
+            request,
+            f"Published {len(queryset)} article{pluralize(len(queryset))}.",
+            messages.SUCCESS,
+        )
 
     @admin.action(
         description="Unpublish selected articles (back to draft)", permissions=("publish",)
@@ -147,4 +152,8 @@ class ArticleAdmin(InlineFeedbackMixin, RatingFiguresMixin, admin.ModelAdmin):
     def unpublish_selected(self, request, queryset):
         for article in queryset:
             article.unpublish()
-        self.message_user(request, f"Unpublished {len(queryset)} article(s).", messages.SUCCESS)
+        self.message_user(
+            request,
+            f"Unpublished {len(queryset)} article{pluralize(len(queryset))}.",
+            messages.SUCCESS,
+        )

@@ -6,6 +6,7 @@ Comment moderation: the queue (pending first), bulk approve / spam / remove,
 
 from django.contrib import admin, messages
 from django.db.models import Case, Value, When
+from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 
 from .. import moderation
@@ -84,7 +85,7 @@ class CommentAdmin(admin.ModelAdmin):
         moderation.delete(queryset)
 
     def _done(self, request, count, what):
-        self.message_user(request, f"{count} comment(s) {what}.", messages.SUCCESS)
+        self.message_user(request, f"{count} comment{pluralize(count)} {what}.", messages.SUCCESS)
 
     @admin.action(description="Approve selected comments", permissions=("change",))
     def approve_selected(self, request, queryset):
@@ -108,7 +109,8 @@ class CommentAdmin(admin.ModelAdmin):
         spam = moderation.mark_spam(queryset)
         self.message_user(
             request,
-            f"{added} address(es) blocked; {spam} comment(s) marked as spam.",
+            f"{added} address{pluralize(added, 'es')} blocked; "
+            f"{spam} comment{pluralize(spam)} marked as spam.",
             messages.SUCCESS,
         )
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.db.models import F, Q
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -131,7 +132,8 @@ class RatingFiguresMixin:
         removed = sum(ArticleRating.objects.reset(article) for article in queryset)
         self.message_user(
             request,
-            f"Reset the rating of {len(queryset)} article(s); {removed} vote(s) deleted.",
+            f"Reset the rating of {len(queryset)} article{pluralize(len(queryset))}; "
+            f"{removed} vote{pluralize(removed)} deleted.",
             messages.SUCCESS,
         )
 

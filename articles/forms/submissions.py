@@ -1,5 +1,6 @@
 """The "Post Your Story" form, and the same form for sending a story again."""
 
+import re
 import secrets
 
 from django import forms
@@ -17,6 +18,18 @@ MAX_STORY_CHARS = 50_000
 MAX_NOTE_CHARS = 2_000
 MAX_TAGS = 10
 MAX_TAG_CHARS = 50
+# C0 controls and DEL, but tab, line feed and carriage return: invisible in the form,
+# they would reach the editors' queue, the admin and the subject of mails as they are.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def refuse_control_characters(value):
+    if CONTROL_CHARACTERS.search(value):
+        raise ValidationError(
+            "This text holds invisible control characters (text pasted from another "
+            "program may bring them): remove them and send it again.",
+            code="control_characters",
+        )
 
 
 def image_limits():
@@ -89,6 +102,12 @@ class SubmissionForm(SpamGuardMixin, forms.ModelForm):
         self.fields["pack"].to_field_name = "slug"
         self.fields["pack"].empty_label = "Choose a pack"
         self.fields["category"].empty_label = "Choose a section"
+        self._add_image_fields()
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(refuse_control_characters)
+
+    def _add_image_fields(self):
         for n in range(1, MAX_IMAGES + 1):
             self.fields[f"image_{n}"] = CheckedImageFormField(
                 label=f"Image {n}", required=False, help_text=image_limits()

@@ -53,7 +53,7 @@ def test_editor_approves_a_held_comment_in_the_admin(
     page.goto(f"{live_server.url}/admin/")
     page.get_by_role("link", name="1 comment awaiting moderation").click()
     _run_action(page, HELD[:40], "Approve selected comments")
-    expect(page.locator(".messagelist")).to_contain_text("1 comment(s) approved.")
+    expect(page.locator(".messagelist")).to_contain_text("1 comment approved.")
 
     reader.reload()
     comment = reader.locator("[data-comment]", has_text=HELD)
