@@ -53,17 +53,17 @@ def is_personal(comment):
     return comment.my_vote is not None or comment.changeable or not comment.is_approved
 
 
+def _sources_hash(names):
+    sources = (get_template(name).template.source for name in names)
+    return hashlib.blake2b("\x00".join(sources).encode(), digest_size=8).hexdigest()
+
+
+# With DEBUG off, templates change only with a deploy, which restarts the processes.
+_deployed_sources_hash = functools.cache(_sources_hash)
+
+
 def _templates_stamp(names=SOURCES):
-    if not settings.DEBUG:
-        return _deployed_templates_stamp(names)  # templates change only with a deploy
-    sources = (get_template(name).template.source for name in names)
-    return hashlib.blake2b("\x00".join(sources).encode(), digest_size=8).hexdigest()
-
-
-@functools.cache
-def _deployed_templates_stamp(names):
-    sources = (get_template(name).template.source for name in names)
-    return hashlib.blake2b("\x00".join(sources).encode(), digest_size=8).hexdigest()
+    return (_sources_hash if settings.DEBUG else _deployed_sources_hash)(names)
 
 
 def _key(comment, page_stamp):
