@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db.models import CharField, IntegerField, Value
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 
@@ -126,38 +127,89 @@ CONTENT_SOURCES = (
 )
 RATING = "articles/includes/rating.html"
 SECTION = "articles/includes/comments.html"
-READERS_SOURCES = (*SOURCES, RATING, "articles/includes/subscribe.html")
+SECTION_SOURCES = (*SOURCES, "articles/includes/subscribe.html")
 
 
 @dataclass
 class ArticlePart:
-    """Markup of an article's page: `render()` gives {context name: html}.
+    """Markup of an article's page: `render(shared)` gives {context name: html}, as a
+    stranger sees it when `shared` (to be kept), else as this request's reader does.
 
-    `is_personal()` says whether this reader sees something of their own in it (asked
-    only when the part could be kept); `variant` names what else shapes it (a sort
-    order, a filter).
+    `is_personal()` says whether this reader sees something of their own in it that
+    only a render for them can show (asked only when the part could be kept);
+    `make_own(html)` turns kept markup into this reader's; `variant` names what else
+    shapes it (a sort order, a filter).
     """
 
     kind: str
-    render: Callable[[], dict]
+    render: Callable[[bool], dict]
     sources: tuple
     variant: tuple = ()
     is_personal: Callable[[], bool] = lambda: False
+    make_own: Callable[[str], str] = lambda html: html
 
 
-def took_part(reader, article):
-    """Whether the reader sees something of their own under the article: their rating,
-    comments (also pending or removed) or votes, or, signed in, an editor's buttons."""
-    if reader.user:
-        return True
-    if not reader.token:
-        return False
-    own = (
-        ArticleRating.objects.by_reader(reader).filter(article=article).values("pk"),
-        Comment.objects.by_reader(reader).filter(article=article).values("pk"),
-        CommentVote.objects.by_reader(reader).filter(comment__article=article).values("pk"),
-    )
-    return own[0].union(*own[1:], all=True).exists()
+class ReadersOwn:
+    """What a reader has of their own under an article: one query, when first asked."""
+
+    def __init__(self, reader, article):
+        self.reader, self.article = reader, article
+
+    @functools.cached_property
+    def _rows(self):
+        """(kind, comment id, value) rows: their rating, their comments, their votes."""
+        if not self.reader.token:
+            return []
+        on_article = {"article": self.article}
+
+        def rows(model, kind, comment_id, value, **filters):
+            theirs = model.objects.by_reader(self.reader).filter(**filters).order_by()
+            return theirs.values_list(Value(kind, output_field=CharField()), comment_id, value)
+
+        none = Value(0, output_field=IntegerField())
+        return list(
+            rows(ArticleRating, "rating", none, "score", **on_article)
+            .union(
+                rows(Comment, "comment", "pk", none, **on_article),
+                rows(CommentVote, "vote", "comment_id", "value", comment__article=self.article),
+                all=True,
+            )
+            .order_by()
+        )
+
+    @property
+    def rating(self):
+        """Whether their stars show in the rating form."""
+        return bool(self.reader.user) or any(kind == "rating" for kind, _, _ in self._rows)
+
+    @property
+    def comments(self):
+        """Whether they wrote comments here (also pending or removed), or, signed in, may
+        have an editor's buttons: their comment section is theirs alone."""
+        return bool(self.reader.user) or any(kind == "comment" for kind, _, _ in self._rows)
+
+    @property
+    def votes(self):
+        """{comment id: +1 or -1} of their votes on the article's comments."""
+        return {comment_id: value for kind, comment_id, value in self._rows if kind == "vote"}
+
+
+VOTE_BUTTON = '{direction}" aria-pressed="false"'
+
+
+def with_votes_pressed(html, votes):
+    """A comment section kept for strangers, as a reader who cast `votes` sees it: the
+    buttons of their votes pressed. Each comment is one flat `<li>` (comments.html)."""
+    for comment_id, value in votes.items():
+        start = html.find(f'<li id="comment-{comment_id}"')
+        if start == -1:
+            continue  # not among the threads on the page
+        end = html.find("</li>", start)
+        direction = "vote vote--up" if value > 0 else "vote vote--down"
+        button = VOTE_BUTTON.format(direction=direction)
+        pressed = html[start:end].replace(button, button.replace('"false"', '"true"'))
+        html = html[:start] + pressed + html[end:]
+    return html
 
 
 def article_parts(request, article, *parts):
@@ -190,20 +242,22 @@ def article_parts(request, article, *parts):
     for part in parts:
         key = keys.get(part.kind)
         if key in found:
-            markup |= {
-                name: mark_safe(pagecache.fill_per_request(request, html).decode())
+            rendered = {
+                name: pagecache.fill_per_request(request, html).decode()
                 for name, html in found[key].items()
             }
-            continue
-        rendered = part.render()
+        else:
+            rendered = part.render(key is not None)
+            if key is not None:
+                kept().set(
+                    key,
+                    {
+                        name: pagecache.keep_per_request(html.encode())[0]
+                        for name, html in rendered.items()
+                    },
+                    KEPT_SECONDS,
+                )
         if key is not None:
-            kept().set(
-                key,
-                {
-                    name: pagecache.keep_per_request(html.encode())[0]
-                    for name, html in rendered.items()
-                },
-                KEPT_SECONDS,
-            )
+            rendered = {name: part.make_own(html) for name, html in rendered.items()}
         markup |= {name: mark_safe(html) for name, html in rendered.items()}
     return markup

@@ -12,9 +12,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles import readers
 from articles.models import Article, Comment, SiteSettings
+from articles.readers import Reader
 
 from .factories import ArticleFactory, CommentFactory, make_editor
+from .test_ratings import reader_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -49,13 +52,13 @@ def test_a_readers_vote_shows_only_to_them(client, seed_article, one_rate_limit_
     assert "</span>1</span>" in theirs  # the new score, for everyone
 
 
-def test_a_comment_changed_without_save_still_shows_its_new_text(
-    client, seed_article, one_rate_limit_window
-):
+def test_a_comment_changed_without_save_still_shows_its_new_text(client, seed_article):
     """Each comment's markup is kept under a hash of what it shows, so no change can leave
-    it stale, even one that bypasses save() and so leaves the page's version alone."""
+    it stale, even one that bypasses save() and so leaves the page's version alone. (A
+    reader with a comment of their own here gets their section rendered, from it.)"""
     comment = CommentFactory(article=seed_article, body="First words.")
-    vote_up(client, CommentFactory(article=seed_article))  # this reader's page is their own
+    CommentFactory(article=seed_article, reader_hash=Reader(None, "an-author").token_hash)
+    client.cookies[readers.COOKIE_NAME] = reader_cookie("an-author")
     assert "First words." in comment_markup(client, seed_article, comment)
 
     Comment.objects.filter(pk=comment.pk).update(body_html="<p>Second words.</p>", score=7)
@@ -213,6 +216,27 @@ def test_a_reader_who_took_part_gets_the_page_rendered_for_them(
 
     assert 'aria-pressed="true"' in comment_markup(client, seed_article, comment)
     assert 'aria-pressed="true"' not in comment_markup(Client(), seed_article, comment)
+
+
+def test_a_voters_page_joined_from_kept_markup_is_the_page_rendered_for_them(
+    client, seed_article, settings, one_rate_limit_window
+):
+    up, down, _untouched = CommentFactory.create_batch(3, article=seed_article)
+    vote_up(client, up)
+    response = client.post(reverse("articles:comment-vote", args=[down.pk]), {"value": "-1"})
+    assert response.status_code == 302
+    client.post(reverse("articles:rate", args=[seed_article.pk]), {"score": "3"})
+    page(Client(), seed_article)  # the comment section, kept for strangers
+    page(client, seed_article)  # shows (and so spends) the "vote counted" messages
+
+    joined = page(client, seed_article)
+    settings.MAGAZINE_KEEP_FRAGMENTS = False
+    rendered_for_them = page(client, seed_article)
+
+    assert without_per_request_values(joined) == without_per_request_values(rendered_for_them)
+    assert joined.count('aria-pressed="true"') == 2
+    assert "Your vote: 3 of 5." in joined
+    assert 'aria-pressed="true"' not in comment_markup(Client(), seed_article, up)
 
 
 def test_editors_and_sorts_get_their_own_markup(client, seed_article):

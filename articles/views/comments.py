@@ -89,21 +89,24 @@ def _prepare(comments, article, reader):
     return comments
 
 
-def load_threads(request, article, thread_ids, sort):
-    reader = get_reader(request)
+def load_threads(request, article, thread_ids, sort, reader=None):
+    reader = reader or get_reader(request)
     # Filtering by article too lets the database use the article's index, not scan by status.
     comments = list(Comment.objects.filter(article=article).in_threads(thread_ids, reader, sort))
     return _prepare(prune_for_display(comments, reader), article, reader)
 
 
-def section_context(request, article):
-    """The comment section under an article: the first threads, the form, the sort links."""
-    reader = get_reader(request)
+def section_context(request, article, reader=None):
+    """The comment section under an article: the first threads, the form, the sort links.
+
+    As this request's reader sees it, or as `reader` does (a stranger, for kept markup).
+    """
+    reader = reader or get_reader(request)
     sort, _ = sort_choice(request)
     first_threads = Comment.objects.filter(inline.thread_filter(request), article=article)
     first_threads = first_threads.threads_for(reader, sort)
     limit = settings.MAGAZINE_COMMENT_THREADS_ON_ARTICLE
-    comments = load_threads(request, article, first_threads.values("pk")[:limit], sort)
+    comments = load_threads(request, article, first_threads.values("pk")[:limit], sort, reader)
     shown = sum(1 for c in comments if c.shown and c.is_approved)
     return {
         **_listing(request, article, comments, sort, reader),

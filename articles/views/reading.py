@@ -12,7 +12,7 @@ from .. import fragments, pagecache, pagination, structured_data
 from ..inline import feedback_only
 from ..models import Article, Author, Category, SiteSettings
 from ..models.comments import comments_open
-from ..readers import get_reader
+from ..readers import Reader, get_reader
 from . import comments, inline
 
 
@@ -86,6 +86,10 @@ class AuthorView(ArticleListMixin, ListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
+# Whom kept markup is rendered for: a reader with nothing of their own anywhere.
+STRANGER = Reader(user=None, token=None)
+
+
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -112,31 +116,39 @@ class ArticleDetailView(DetailView):
             pagecache.depends_on(request, *pagecache.article_page_names(article))
         context = super().get_context_data(is_preview=not article.is_published, **kwargs)
 
-        def render_readers_part():
-            section = {**context, **comments.section_context(request, article)}
-            return {
-                "rating_section": render_to_string(fragments.RATING, section, request),
-                "comment_section": render_to_string(fragments.SECTION, section, request),
-            }
+        def render_rating(shared):
+            return {"rating_section": render_to_string(fragments.RATING, context, request)}
 
-        def render_content():
+        def render_comments(shared):
+            reader = STRANGER if shared else None
+            section = {**context, **comments.section_context(request, article, reader)}
+            return {"comment_section": render_to_string(fragments.SECTION, section, request)}
+
+        def render_content(shared):
             content = self.content_context(context)
             return {
                 f"article_{part}": render_to_string(f"{fragments.CONTENT}#{part}", content, request)
                 for part in ("title", "meta", "site_links", "main", "header", "footer")
             }
 
+        own = fragments.ReadersOwn(get_reader(request), article)
         return context | fragments.article_parts(
             request,
             article,
             fragments.ArticlePart("content", render_content, fragments.CONTENT_SOURCES),
             fragments.ArticlePart(
-                "readers",
-                render_readers_part,
-                fragments.READERS_SOURCES,
+                "rating",
+                render_rating,
+                (fragments.RATING,),
+                is_personal=lambda: own.rating,
+            ),
+            fragments.ArticlePart(
+                "comments",
+                render_comments,
+                fragments.SECTION_SOURCES,
                 variant=(comments.sort_choice(request)[0], feedback_only(request)),
-                # Their own rating, comments or votes: rendered for them.
-                is_personal=lambda: fragments.took_part(get_reader(request), article),
+                is_personal=lambda: own.comments,
+                make_own=lambda html: fragments.with_votes_pressed(html, own.votes),
             ),
         )
 
