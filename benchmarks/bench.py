@@ -69,9 +69,9 @@ def prepare_database(env):
     )  # fmt: skip
 
 
-# A returning guest who rated the seed article and voted on three of its comments: the
-# page cannot share their rating and comment section with anyone, so both are rendered
-# for them on each request (see articles/fragments.py).
+# A returning guest who rated the seed article and voted on three of its comments: their
+# rating is rendered for them on each request, and the kept comment section gets their
+# votes pressed (see articles/fragments.py).
 RETURNING_READER = """
 from django.http import HttpResponse
 from articles import readers
@@ -257,7 +257,8 @@ def render(results, rss):
         "off, so every request runs the view: it looks the article up in the database and "
         "joins markup kept in memory under the versions of what it shows (see "
         "`articles/fragments.py`). *A reader who voted on it* has rated the article and "
-        "voted on three comments: their rating and comment section are rendered for them. "
+        "voted on three comments: their rating is rendered for them, and the kept comment "
+        "section gets their votes pressed. "
         "*Rendered from scratch*: nothing kept (`MAGAZINE_KEEP_FRAGMENTS=false`), every "
         "query and template on every request.",
         "",
