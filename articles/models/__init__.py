@@ -4,6 +4,7 @@ from .comments import BlockedEmail, Comment, CommentVote
 from .inline import FeedbackQuestion
 from .mail import OutgoingMail
 from .people import Author
+from .ratelimits import RateCounter
 from .ratings import ArticleRating
 from .redirects import ArticleRedirect
 from .site import SiteSettings
@@ -23,6 +24,7 @@ __all__ = [
     "FeedbackQuestion",
     "OutgoingMail",
     "Pack",
+    "RateCounter",
     "SiteSettings",
     "Submission",
     "SubmissionEvent",
