@@ -1,0 +1,128 @@
+"""Real gunicorn servers for tests that need several worker processes, and HTTP helpers."""
+
+import contextlib
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_PATH = "/world/russia/belarusian-russian-leaders-meet-as-west-prepares-to-ramp-up-pressure/"
+SECRET_KEY = "tests-servers-" + "k" * 50
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def production_env(tmp_path, workers, **overrides):
+    """`make serve`'s settings (DEBUG off) on this test's own SQLite file and file cache."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "REDIS_URL")}
+    return (
+        env
+        | {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": SECRET_KEY,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+            "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
+            "TASKS_BACKEND": "immediate",
+            "MAIL_BACKEND": "console",
+            "WEB_CONCURRENCY": str(workers),
+            "GUNICORN_ACCESS_LOG": "/dev/null",
+        }
+        | overrides
+    )
+
+
+def manage(env, *command):
+    """Run a management command with `env`; what it printed."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+@contextlib.contextmanager
+def gunicorn(env):
+    """gunicorn with gunicorn.conf.py and `env`; yields its port once it answers."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "magazine.wsgi", "-c", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env | {"GUNICORN_BIND": f"127.0.0.1:{port}"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(150):
+            try:
+                request(port, "GET", "/")
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def request(port, method, path, body=None, headers=None):
+    """One request on a new connection: gunicorn's sync workers take turns accepting.
+
+    Returns the status, the Set-Cookie headers (a list) and the body.
+    """
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        cookies = [v for k, v in response.getheaders() if k.lower() == "set-cookie"]
+        return response.status, cookies, response.read().decode()
+    finally:
+        connection.close()
+
+
+def cookie_pairs(set_cookies):
+    """`name=value` of each Set-Cookie header, for a Cookie header."""
+    return [header.split(";", 1)[0] for header in set_cookies]
+
+
+class _FormFields(HTMLParser):
+    def __init__(self, action):
+        super().__init__()
+        self.action, self.inside, self.fields = action, False, {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("action") == self.action
+        elif (
+            tag in ("input", "textarea")
+            and self.inside
+            and attrs.get("name")
+            and attrs.get("type") not in ("checkbox", "radio", "submit")
+        ):
+            self.fields[attrs["name"]] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+
+
+def form_fields(html, action):
+    """The named fields (with their values) of the form posting to `action`."""
+    parser = _FormFields(action)
+    parser.feed(html)
+    return parser.fields
