@@ -5,6 +5,7 @@ into a few WebP widths once, when saved, so no page ever resizes an image.
 """
 
 import io
+import math
 import re
 import uuid
 import warnings
@@ -23,6 +24,56 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # An image has no reason to carry these: a file that does is built to be read as a page.
 MARKUP = re.compile(rb"<\s*(?:script|html|body|iframe|object|embed|svg|\?php)\b|javascript:", re.I)
+
+# Most decoders write the picture as they read the file. Two hold a work buffer beside
+# it, allocated before the data is read, so a cut file costs it too: libjpeg keeps every
+# DCT coefficient (2 bytes each) of a JPEG coded in several scans (progressive, or a
+# component at a time), and libwebp keeps two RGBA canvases and Pillow a copy of the
+# frame. That buffer stays under this budget, so such files have a smaller pixel limit;
+# benchmarks/upload_memory.py measures what a file costs.
+MAX_DECODER_BUFFER_BYTES = 96_000_000  # a 24-megapixel progressive photo (4:2:2)
+WEBP_BUFFER_BYTES_PER_PIXEL = 12
+
+
+def _first_scan_components(data):
+    """How many colour components the first scan of a JPEG holds (0 if none is found)."""
+    pos = 2  # after SOI
+    while pos + 4 < len(data) and data[pos] == 0xFF:
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+        elif marker == 0x01 or 0xD0 <= marker <= 0xD8:  # markers without a length
+            pos += 2
+        elif marker == 0xDA:  # start of scan: length, then the number of components
+            return data[pos + 4]
+        else:
+            pos += 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
+    return 0
+
+
+def decoder_buffer(image, data):
+    """(what the file is, bytes its decoder holds beside the picture), from the header.
+
+    The bytes are 0 for a baseline JPEG or a PNG, which are decoded row by row.
+    """
+    if image.format == "WEBP":
+        return "WebP file", image.width * image.height * WEBP_BUFFER_BYTES_PER_PIXEL
+    if image.format != "JPEG":
+        return "", 0
+    if image.info.get("progressive"):
+        kind = "progressive JPEG"
+    elif _first_scan_components(data) < image.layers:
+        kind = "JPEG coded in several scans"
+    else:
+        return "", 0
+    # Each component is stored in 8 × 8 blocks at its own sampling.
+    h_max = max((h for _, h, _, _ in image.layer), default=1) or 1
+    v_max = max((v for _, _, v, _ in image.layer), default=1) or 1
+    blocks = sum(
+        math.ceil(image.width * h / h_max / 8) * math.ceil(image.height * v / v_max / 8)
+        for _, h, v, _ in image.layer
+    )
+    return kind, blocks * 64 * 2
 
 
 def _decoded(file, image):
@@ -47,7 +98,7 @@ def _decoded(file, image):
 def open_checked(file):
     """Open an upload and prove it is a whole image of an allowed format and size.
 
-    Raises ValidationError with a message a person can act on. The pixel limit is
+    Raises ValidationError with a message a person can act on. The pixel limits are
     checked on the header alone, so a decompression bomb is never decoded.
     """
     max_bytes = settings.MAGAZINE_IMAGE_MAX_BYTES
@@ -82,11 +133,27 @@ def open_checked(file):
             },
         )
     file.seek(0)
-    if MARKUP.search(file.read()):
+    data = file.read()
+    if MARKUP.search(data):
         raise ValidationError(
             "This image carries a script or web page markup. Please export it again from "
             "an image editor and send that file.",
             code="markup_in_image",
+        )
+    kind, buffer_bytes = decoder_buffer(image, data)
+    if buffer_bytes > MAX_DECODER_BUFFER_BYTES:
+        pixels = image.width * image.height
+        raise ValidationError(
+            "This image is a %(kind)s of %(width)s × %(height)s pixels; a %(kind)s like it "
+            "may have at most %(megapixels)s megapixels, as it takes more memory to open. "
+            "Please save it as a baseline JPEG or a PNG, or smaller, and send it again.",
+            code="too_costly_to_decode",
+            params={
+                "kind": kind,
+                "width": image.width,
+                "height": image.height,
+                "megapixels": MAX_DECODER_BUFFER_BYTES * pixels // buffer_bytes // 100_000 / 10,
+            },
         )
     try:
         image = _decoded(file, image)

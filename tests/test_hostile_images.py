@@ -17,6 +17,7 @@ import struct
 import subprocess
 import sys
 import time
+import uuid
 import zlib
 
 import pytest
@@ -25,7 +26,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, PngImagePlugin
 
-from .factories import ArticleFactory, article_admin_data, make_editor
+from articles.models import Category, Submission
+
+from .factories import ArticleFactory, article_admin_data, make_editor, started_token
 
 pytestmark = pytest.mark.django_db
 
@@ -305,24 +308,132 @@ def test_the_memory_probe_sees_what_pillow_allocates_in_c(tmp_path):
 
 @pytest.mark.parametrize(
     "build",
-    [
-        crafted_png,
-        baseline_jpeg,
-        pytest.param(
-            progressive_jpeg,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known gap: libjpeg keeps every coefficient of a progressive JPEG "
-                "(~3 bytes a pixel, 115 MB at 40 MP) even when decoding at 1/8 size; under "
-                "100 MB needs a limit of ~30 MP for progressive files or a memory-capped "
-                "worker process",
-            ),
-        ),
-    ],
+    [crafted_png, baseline_jpeg, progressive_jpeg],
     ids=["PNG", "baseline JPEG", "progressive JPEG"],
 )
 def test_a_truncated_image_at_the_pixel_limit_is_refused_within_100_mb(build, tmp_path):
     """Pillow allocates 160 MB for 40 MP before decoding: a cut file must fail before that."""
     measured = probe(tmp_path, truncated_at_the_limit(build))
+    assert measured["code"] in {"invalid_image", "too_costly_to_decode"}
+    assert measured["extra_mb"] < MAX_EXTRA_MB, measured
+
+
+# Files whose decoder holds a buffer beside the picture (articles.images.decoder_buffer).
+
+
+def first_scan_of_three(width, height):
+    """A colour JPEG whose first scan holds only its brightness, the colours never coming.
+
+    libjpeg keeps all three components' coefficients for a file in several scans, and
+    reads this one without complaint. Made from a grey JPEG, which is that first scan.
+    """
+    grey = io.BytesIO()
+    Image.linear_gradient("L").resize((width, height)).save(grey, format="JPEG", quality=50)
+    data = grey.getvalue()
+    sof = data.index(b"\xff\xc0")
+    length = int.from_bytes(data[sof + 2 : sof + 4], "big")
+    assert data[sof + 9] == 1  # one component, Y; add Cb and Cr at the same sampling
+    frame = data[sof + 4 : sof + 9] + bytes([3, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0])
+    header = b"\xff\xc0" + (len(frame) + 2).to_bytes(2, "big") + frame
+    return data[:sof] + header + data[sof + 2 + length :]
+
+
+def webp_canvas(width, height):
+    """An animated WebP of 90 bytes: a width × height canvas holding one 1 × 1 frame."""
+
+    def chunk(kind, data):
+        return kind + struct.pack("<I", len(data)) + data + b"\0" * (len(data) % 2)
+
+    def u24(n):
+        return n.to_bytes(3, "little")
+
+    tiny = pillow_bytes("WEBP", size=(1, 1), lossless=True)[12:]  # its VP8L chunk
+    body = (
+        b"WEBP"
+        + chunk(b"VP8X", b"\x02\0\0\0" + u24(width - 1) + u24(height - 1))  # animated
+        + chunk(b"ANIM", bytes(6))
+        + chunk(b"ANMF", u24(0) * 4 + u24(100) + b"\0" + tiny)
+    )
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+# The largest progressive JPEG let through at each sampling: its coefficients fill the
+# budget exactly (4:2:2 is what cameras write; 4:2:0 what Pillow and most web tools do).
+LARGEST_PROGRESSIVE = {"4:4:4": (4000, 4000), "4:2:2": (6000, 4000), "4:2:0": (8000, 4000)}
+
+
+def progressive(size, subsampling):
+    return pillow_bytes("JPEG", size=size, progressive=True, subsampling=subsampling, quality=50)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: progressive((7300, 5466), "4:2:2")[:100_000],
+        lambda: first_scan_of_three(7300, 5479),
+        lambda: webp_canvas(7300, 5479),
+    ],
+    ids=["progressive JPEG cut short", "JPEG in several scans", "90-byte WebP"],
+)
+def test_a_40_megapixel_file_that_needs_a_decoder_buffer_is_refused_unread(build, tmp_path):
+    """Unchecked, these cost 240, 385 and 610 MB; refused on the header, next to nothing."""
+    measured = probe(tmp_path, build())
+    assert measured["code"] == "too_costly_to_decode"
+    assert measured["extra_mb"] < 5, measured
+
+
+@pytest.mark.parametrize("subsampling", LARGEST_PROGRESSIVE)
+def test_the_largest_progressive_jpeg_let_through_costs_under_100_mb_when_cut(
+    subsampling, tmp_path
+):
+    """A cut file fails only once libjpeg has filled its buffer: the worst refusal there is."""
+    whole = progressive(LARGEST_PROGRESSIVE[subsampling], subsampling)
+    assert probe(tmp_path, whole)["code"] is None  # accepted whole
+    measured = probe(tmp_path, whole[: len(whole) // 2])
     assert measured["code"] == "invalid_image"
     assert measured["extra_mb"] < MAX_EXTRA_MB, measured
+
+
+def story_form(**files):
+    return {
+        "name": "Ada Lovelace",
+        "email": "ada@example.com",
+        "title": "Night trains of Minsk",
+        "story": "The first paragraph.",
+        "category": Category.objects.get(path="world/russia").pk,
+        "tags": "trains",
+        "pack": "single-story",
+        "rights": "on",
+        "form_token": uuid.uuid4().hex,
+        "form_started": started_token(),
+        "website": "",
+        "alt_1": "A train at night",
+        "credit_1": "Ada Lovelace",
+        **files,
+    }
+
+
+REFUSED_PROGRESSIVE = "This image is a progressive JPEG of 6000 × 4001 pixels"
+PROGRESSIVE_LIMIT = "a progressive JPEG like it may have at most 23.9 megapixels"
+
+
+def test_a_progressive_jpeg_above_its_limit_is_refused_by_the_story_form(client, settings):
+    upload = SimpleUploadedFile("night.jpg", progressive((6000, 4001), "4:2:2"), "image/jpeg")
+    response = client.post(reverse("articles:submit"), story_form(image_1=upload))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert REFUSED_PROGRESSIVE in page and PROGRESSIVE_LIMIT in page
+    assert "Night trains of Minsk" in page  # what they typed is kept
+    assert not Submission.objects.exists()
+    assert files_under(settings.MEDIA_ROOT) == []
+
+
+def test_a_progressive_jpeg_above_its_limit_is_refused_in_the_admin(client, settings):
+    client.force_login(make_editor())
+    upload = SimpleUploadedFile("night.jpg", progressive((6000, 4001), "4:2:2"), "image/jpeg")
+    response, article, _ = post_image(client, upload)
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["image"]
+    assert REFUSED_PROGRESSIVE in error and PROGRESSIVE_LIMIT in error
+    assert not article.image
+    assert files_under(settings.MEDIA_ROOT) == []
