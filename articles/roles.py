@@ -2,6 +2,8 @@
 Newsroom roles. Editors do everything, publishing included; writers write and
 edit their own drafts and send them for review. The groups are created by a
 data migration (`sync_roles`), and the rules are enforced in `ArticleAdmin`.
+Who may read an unpublished article (its writer and the editors) is
+`Article.objects.visible_to()`.
 """
 
 from django.contrib.auth.management import create_permissions

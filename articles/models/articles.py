@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from .. import images, pagecache, richtext, search
+from .. import images, pagecache, richtext, roles, search
 from .categories import Category
 from .people import Author
 from .redirects import ArticleRedirect
@@ -67,7 +67,7 @@ class Agency(models.Model):
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """The only definition of what the public may see."""
-        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
+        return self.filter(_is_published(now))
 
     def published_at(self, category_id, slug):
         """The published article at /<its category's path>/<slug>/, or None.
@@ -84,8 +84,16 @@ class ArticleQuerySet(models.QuerySet):
         return next(iter(self.model.objects.raw(sql, params)), None)
 
     def visible_to(self, user):
-        """Staff preview everything; everyone else sees published articles."""
-        return self.all() if user.is_staff else self.published()
+        """What `user` may read on the site, previews included: published articles, and
+        the unpublished ones to editors and to the staff writer who wrote them.
+
+        Writers keep out of each other's drafts, as WordPress's authors do.
+        """
+        if not (user.is_staff or user.is_superuser):
+            return self.published()
+        if roles.can_publish(user):
+            return self.all()
+        return self.filter(_is_published() | _is_written_by(user))
 
     def for_listing(self):
         return self.select_related("category", "author")
@@ -102,7 +110,8 @@ class ArticleQuerySet(models.QuerySet):
         return upcoming.aggregate(next=models.Min("publish_at"))["next"]
 
     def written_by(self, user):
-        return self.filter(models.Q(created_by=user) | models.Q(author__user=user))
+        """Articles the user started or carries the byline of."""
+        return self.filter(_is_written_by(user))
 
     def search(self, query):
         """Articles matching a reader's query (see `articles.search`), best first."""
@@ -115,6 +124,14 @@ class ArticleQuerySet(models.QuerySet):
             article.search_text = article.make_search_text()
         self.model.objects.bulk_update(articles, ["search_text"], batch_size=500)
         search.store_vectors(self.model.objects.filter(pk__in=[a.pk for a in articles]))
+
+
+def _is_published(now=None):
+    return models.Q(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
+
+
+def _is_written_by(user):
+    return models.Q(created_by=user) | models.Q(author__user=user)
 
 
 # Stand-ins that mark where each of the request's values goes in the compiled query.

@@ -1,0 +1,382 @@
+"""Who sees an unpublished article: the writer who wrote it and the editors, nobody else.
+
+The matrix asks every public route and the admin's article pages about one draft, for
+each kind of person: the draft's title and body show only where they may see it.
+"""
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from articles.submissions import accept_submission
+
+from .factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CommentFactory,
+    SubmissionFactory,
+    UserFactory,
+    make_editor,
+    make_writer,
+    started_token,
+)
+
+pytestmark = pytest.mark.django_db
+
+TITLE = "Zanzibar ledger leak"
+BODY = "Nobody outside the desk has read this sentence."
+NEIGHBOUR = "Zanzibar harbour reopens"  # published, in the same section, tag and byline
+PEOPLE = ("reader", "contributor", "author", "other_writer", "editor")
+MAY_SEE = {"author", "editor"}
+
+
+@dataclass
+class Newsroom:
+    draft: Article
+    neighbour: Article
+    clients: dict
+
+
+@pytest.fixture
+def newsroom():
+    writer, editor = make_writer(), make_editor()
+    byline = AuthorFactory(user=writer)
+    draft = ArticleFactory(
+        title=TITLE,
+        body=f"<p>{BODY}</p><p>A second paragraph.</p>",
+        status=Article.Status.DRAFT,
+        publish_at=None,
+        author=byline,
+        created_by=writer,
+        tags=["ledgers"],
+    )
+    neighbour = ArticleFactory(
+        title=NEIGHBOUR, category=draft.category, author=byline, tags=["ledgers"]
+    )
+    # Comments from when it was last on the site: a draft may have been published before.
+    CommentFactory(article=draft, body=f"About {TITLE}.")
+    clients = {person: Client() for person in PEOPLE}
+    for person, user in (("author", writer), ("other_writer", make_writer()), ("editor", editor)):
+        clients[person].force_login(user)
+    session = clients["contributor"].session
+    session["submission_token"] = SubmissionFactory().token
+    session.save()
+    return Newsroom(draft, neighbour, clients)
+
+
+def _view_on_site(article):
+    content_type = ContentType.objects.get_for_model(Article)
+    return reverse("admin:view_on_site", args=[content_type.pk, article.pk])
+
+
+def _comment(draft):
+    return draft.comments.get().pk
+
+
+def _post_data():
+    return {
+        "score": "5",
+        "name": "Ada",
+        "email": "ada@example.com",
+        "body": "A fine piece.",
+        "started": started_token(),
+        "notify-kind": "article",
+        "notify-email": "ada@example.com",
+        "notify-started": started_token(),
+        "value": "1",
+    }
+
+
+# (name, what it is, method, url). What it is says what the person gets:
+# "page"     the draft's own page: 200 with the draft for those who may see it, else 404;
+# "listing"  a list of articles: 200 with the neighbour, never with the draft;
+# "write"    a reader's action on the draft: 404 for everyone (drafts take no votes);
+# "change"   a comment's edit page: 404 for those who may not see the draft;
+# "admin"    an admin page about the draft: 200 with it, else no page (redirect or 403);
+# "admin-redirect" "View on site": to the draft's address only for those who may see it;
+# "admin-listing" an admin list: the draft is in it only for those who may see it.
+ROUTES = [
+    ("article page", "page", "get", lambda d: d.get_absolute_url()),
+    ("view all comments", "page", "get", lambda d: reverse("articles:comments", args=[d.pk])),
+    (
+        "passage",
+        "page",
+        "get",
+        lambda d: reverse("articles:passage", args=[d.pk, d.blocks()[0].id]),
+    ),
+    (
+        "passage panel with a quote",
+        "page",
+        "get-fragment",
+        lambda d: reverse("articles:passage", args=[d.pk, d.blocks()[0].id]) + "?quote=Nobody",
+    ),
+    ("home", "listing", "get", lambda d: reverse("articles:home")),
+    ("section", "listing", "get", lambda d: d.category.get_absolute_url()),
+    ("tag", "listing", "get", lambda d: reverse("articles:tag", args=["ledgers"])),
+    ("author", "listing", "get", lambda d: reverse("articles:author", args=[d.author.slug])),
+    ("search", "listing", "get", lambda d: reverse("articles:search") + "?q=Zanzibar"),
+    ("feed", "listing", "get", lambda d: reverse("articles:feed")),
+    ("atom feed", "listing", "get", lambda d: reverse("articles:feed-atom")),
+    (
+        "section feed",
+        "listing",
+        "get",
+        lambda d: reverse("articles:section-feed", args=[d.category.path]),
+    ),
+    ("tag feed", "listing", "get", lambda d: reverse("articles:tag-feed", args=["ledgers"])),
+    (
+        "author feed",
+        "listing",
+        "get",
+        lambda d: reverse("articles:author-feed", args=[d.author.slug]),
+    ),
+    ("sitemap", "listing", "get", lambda d: reverse("articles:sitemap")),
+    ("comments feed", "write", "get", lambda d: reverse("articles:comments-feed", args=[d.pk])),
+    ("rate", "write", "post", lambda d: reverse("articles:rate", args=[d.pk])),
+    ("post a comment", "write", "post", lambda d: reverse("articles:comment-post", args=[d.pk])),
+    ("notify form", "write", "get", lambda d: reverse("articles:subscribe", args=[d.pk])),
+    ("notify", "write", "post", lambda d: reverse("articles:subscribe", args=[d.pk])),
+    (
+        "reply to a comment",
+        "write",
+        "get",
+        lambda d: reverse("articles:comment-reply", args=[_comment(d)]),
+    ),
+    (
+        "vote on a comment",
+        "write",
+        "post",
+        lambda d: reverse("articles:comment-vote", args=[_comment(d)]),
+    ),
+    (
+        "edit a comment",
+        "change",
+        "get",
+        lambda d: reverse("articles:comment-edit", args=[_comment(d)]),
+    ),
+    (
+        "delete a comment",
+        "change",
+        "get",
+        lambda d: reverse("articles:comment-delete", args=[_comment(d)]),
+    ),
+    (
+        "admin change page",
+        "admin",
+        "get",
+        lambda d: reverse("admin:articles_article_change", args=[d.pk]),
+    ),
+    (
+        "admin history",
+        "admin",
+        "get",
+        lambda d: reverse("admin:articles_article_history", args=[d.pk]),
+    ),
+    ("admin view on site", "admin-redirect", "get", lambda d: _view_on_site(d)),
+    (
+        "admin list",
+        "admin-listing",
+        "get",
+        lambda d: reverse("admin:articles_article_changelist"),
+    ),
+    (
+        "admin list search",
+        "admin-listing",
+        "get",
+        lambda d: reverse("admin:articles_article_changelist") + "?q=Zanzibar",
+    ),
+    (
+        "admin autocomplete",
+        "admin-listing",
+        "get",
+        lambda d: (
+            reverse("admin:autocomplete")
+            + "?"
+            + urlencode(
+                {
+                    "app_label": "articles",
+                    "model_name": "articleredirect",
+                    "field_name": "article",
+                    "term": "Zanzibar",
+                }
+            )
+        ),
+    ),
+]
+
+# Leaks in code this change does not own (issue #15 names who fixes them): the comment
+# pages show "On <article title>" to anyone holding a comment's number, and the admin's
+# "View on site" (/admin/r/…) redirects any staff account to any article's address.
+NOT_YET = {
+    "edit a comment": ({"reader", "contributor", "other_writer"}, "articles/views/comments.py"),
+    "delete a comment": ({"reader", "contributor", "other_writer"}, "articles/views/comments.py"),
+    "admin view on site": ({"other_writer"}, "articles/admin_site.py"),
+}
+
+
+def _request(client, method, url):
+    if method == "get":
+        return client.get(url)
+    if method == "get-fragment":
+        return client.get(url, headers={"X-Requested-With": "fetch"})
+    return client.post(url, _post_data())
+
+
+def _matrix():
+    for name, kind, method, url in ROUTES:
+        for person in PEOPLE:
+            marks = ()
+            if person in NOT_YET.get(name, ((), ""))[0]:
+                marks = pytest.mark.xfail(strict=True, reason=f"{NOT_YET[name][1]}: issue #15")
+            yield pytest.param(person, kind, method, url, id=f"{name}-{person}", marks=marks)
+
+
+@pytest.mark.parametrize(("person", "kind", "method", "url"), list(_matrix()))
+def test_a_draft_shows_only_to_its_author_and_the_editors(newsroom, person, kind, method, url):
+    draft, address = newsroom.draft, url(newsroom.draft)
+    response = _request(newsroom.clients[person], method, address)
+    # The address gives the title away too (it is made from it), but the one asked for
+    # is the asker's own: a 404 page may name it.
+    content = response.content.decode() + response.get("Location", "")
+    content = content.replace(address.split("?")[0], "")
+    may_see = person in MAY_SEE
+    shows_draft = any(text in content for text in (TITLE, BODY, draft.slug))
+    if kind == "page":
+        assert (response.status_code, shows_draft) == ((200, True) if may_see else (404, False))
+    elif kind == "listing":
+        assert response.status_code == 200
+        assert not shows_draft
+        assert NEIGHBOUR in content or newsroom.neighbour.get_absolute_url() in content
+    elif kind == "write":
+        assert (response.status_code, shows_draft) == (404, False)
+    elif kind == "change":
+        assert not shows_draft if not may_see else response.status_code < 500
+        assert may_see or response.status_code == 404
+    elif kind == "admin":
+        if may_see:
+            assert (response.status_code, shows_draft) == (200, True)
+        else:
+            assert response.status_code in (302, 403, 404) and not shows_draft
+    elif kind == "admin-redirect":
+        assert response.status_code == 302
+        assert shows_draft is may_see
+    else:  # admin-listing
+        staff = person not in ("reader", "contributor")
+        assert response.status_code == (200 if staff else 302)
+        assert shows_draft is may_see
+
+
+# Every state that is not `published()`: only the author and the editors see it.
+UNPUBLISHED = {
+    "draft": {"status": Article.Status.DRAFT, "publish_at": None},
+    "in review": {"status": Article.Status.IN_REVIEW, "publish_at": None},
+    "scheduled": {
+        "status": Article.Status.PUBLISHED,
+        "publish_at": timezone.now() + datetime.timedelta(days=365),
+    },
+    "archived": {"status": Article.Status.ARCHIVED},
+}
+
+
+@pytest.mark.parametrize("state", UNPUBLISHED.values(), ids=UNPUBLISHED.keys())
+@pytest.mark.parametrize(
+    ("person", "status_code"),
+    [("author", 200), ("other_writer", 404), ("editor", 200), ("superuser", 200)],
+)
+def test_every_unpublished_state_is_private_to_its_author_and_the_editors(
+    client, state, person, status_code
+):
+    writer = make_writer()
+    article = ArticleFactory(title=TITLE, created_by=writer, **state)
+    user = {
+        "author": writer,
+        "other_writer": make_writer(),
+        "editor": make_editor(),
+        "superuser": UserFactory(is_staff=True, is_superuser=True),
+    }[person]
+    client.force_login(user)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == status_code
+    assert (TITLE in response.content.decode()) is (status_code == 200)
+
+
+def test_published_articles_stay_visible_to_every_writer(client):
+    article = ArticleFactory(title=TITLE, created_by=make_writer())
+    client.force_login(make_writer())
+    assert TITLE in client.get(article.get_absolute_url()).content.decode()
+    comments = reverse("articles:comments", args=[article.pk])
+    assert client.get(comments).status_code == 200
+
+
+def test_the_writer_on_the_byline_sees_a_draft_an_editor_started(client):
+    writer = make_writer()
+    draft = ArticleFactory(
+        title=TITLE,
+        status=Article.Status.DRAFT,
+        publish_at=None,
+        author=AuthorFactory(user=writer),
+        created_by=make_editor(),
+    )
+    client.force_login(writer)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_a_staff_account_without_a_role_sees_only_what_it_wrote(client):
+    """Staff with the article permissions but no publishing right: a writer, in effect."""
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__endswith="_article"))
+    user.user_permissions.remove(Permission.objects.get(codename="publish_article"))
+    others = ArticleFactory(title=TITLE, status=Article.Status.DRAFT, publish_at=None)
+    own = ArticleFactory(status=Article.Status.DRAFT, publish_at=None, created_by=user)
+    client.force_login(user)
+    assert client.get(others.get_absolute_url()).status_code == 404
+    assert client.get(own.get_absolute_url()).status_code == 200
+
+
+def test_a_former_writer_no_longer_staff_sees_no_draft(client):
+    writer = make_writer()
+    draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None, created_by=writer)
+    writer.is_staff = False
+    writer.save()
+    client.force_login(writer)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(reverse("articles:comments", args=[draft.pk])).status_code == 404
+
+
+def test_a_contributors_accepted_story_stays_off_the_site_until_published(client):
+    submission = SubmissionFactory(title=TITLE)
+    editor = make_editor()
+    article = accept_submission(submission, by=editor)
+    session = client.session
+    session["submission_token"] = submission.token
+    session.save()
+    assert client.get(article.get_absolute_url()).status_code == 404
+    status_page = client.get(submission.get_absolute_url()).content.decode()
+    assert article.get_absolute_url() not in status_page
+    other_writer = Client()
+    other_writer.force_login(make_writer())
+    assert other_writer.get(article.get_absolute_url()).status_code == 404
+    editors = Client()
+    editors.force_login(editor)
+    assert editors.get(article.get_absolute_url()).status_code == 200
+    article.publish()
+    assert TITLE in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_visible_to_is_the_author_and_editors_over_published():
+    writer, other = make_writer(), make_writer()
+    published = ArticleFactory()
+    draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None, created_by=writer)
+    ours = Article.objects.filter(pk__in=(published.pk, draft.pk))
+    assert set(ours.visible_to(writer)) == {published, draft}
+    assert set(ours.visible_to(other)) == {published}
+    assert set(ours.visible_to(make_editor())) == {published, draft}
+    assert set(ours.visible_to(UserFactory())) == {published}
