@@ -73,6 +73,7 @@ def _key(comment, page_stamp):
         comment.status,
         comment.score,
         comment.name,
+        comment.newsroom_role,
         comment.reply_to_name,
         comment.depth,
         comment.created_at.isoformat(),

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from .. import names
 from ..antispam import SpamGuardMixin
 from ..models import Comment
 from ..models.comments import MAX_LENGTH
@@ -74,6 +75,9 @@ class CommentForm(SpamGuardMixin, forms.ModelForm):
             )
         self.reply_to = parent
         return parent.attach_reply()
+
+    def clean_name(self):
+        return names.clean_name(self.cleaned_data["name"])
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from taggit.utils import parse_tags
 
+from .. import names
 from ..antispam import SpamGuardMixin
 from ..images import CheckedImageFormField
 from ..models import Category, Pack, Submission
@@ -103,8 +104,11 @@ class SubmissionForm(SpamGuardMixin, forms.ModelForm):
         self.fields["pack"].empty_label = "Choose a pack"
         self.fields["category"].empty_label = "Choose a section"
         self._add_image_fields()
-        for field in self.fields.values():
-            if isinstance(field, forms.CharField):
+        for name, field in self.fields.items():
+            if name in ("title", "tags") or name.startswith(("alt_", "credit_")):
+                # One line, shown if published: no direction controls or stray joiners.
+                field.validators.append(names.clean_line)
+            elif isinstance(field, forms.CharField) and name != "name":  # clean_name's
                 field.validators.append(refuse_control_characters)
 
     def _add_image_fields(self):
@@ -131,6 +135,9 @@ class SubmissionForm(SpamGuardMixin, forms.ModelForm):
             (self[f"image_{n}"], self[f"alt_{n}"], self[f"credit_{n}"])
             for n in range(1, MAX_IMAGES + 1)
         ]
+
+    def clean_name(self):
+        return names.clean_name(self.cleaned_data["name"])
 
     def clean_tags(self):
         tags = parse_tags(self.cleaned_data["tags"])

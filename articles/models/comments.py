@@ -305,6 +305,19 @@ class Comment(models.Model):
     def is_edited(self):
         return self.edited_at is not None
 
+    @property
+    def newsroom_role(self):
+        """The mark by the name: "author" for the article's author and "staff" for the
+        newsroom, when they commented signed in, so a guest called "Editor" is plainly a
+        guest; "" for everyone else. Costs no query when the comments are loaded through
+        `article.comments` with `select_related("user__author_profile")`."""
+        if self.user_id is None:
+            return ""
+        profile = getattr(self.user, "author_profile", None)
+        if profile is not None and profile.pk == self.article.author_id:
+            return "author"
+        return "staff" if self.user.is_staff else ""
+
     def attach_reply(self):
         """The comment a reply to this one hangs under: deeper replies stay at the cap."""
         return self if self.depth < MAX_DEPTH else self.parent
