@@ -266,7 +266,7 @@ def test_a_draft_shows_only_to_its_author_and_the_editors(newsroom, person, kind
         else:
             assert response.status_code in (302, 403, 404) and not shows_draft
     elif kind == "admin-redirect":
-        assert response.status_code == 302
+        assert response.status_code in ((302,) if may_see else (302, 404))
         assert shows_draft is may_see
     else:  # admin-listing
         staff = person not in ("reader", "contributor")
