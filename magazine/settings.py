@@ -211,13 +211,14 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Open Magazine <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background tasks (sending mail): run at once in development ("immediate"); in
-# production stored in the database ("database") and run by `manage.py db_worker`.
+# Background tasks (sending mail): in development ("immediate") run at once, after the
+# response, on a thread of the same process; in production stored in the database
+# ("database") and run by `manage.py db_worker`.
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "database")
 TASKS = {
     "default": {
         "BACKEND": {
-            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+            "immediate": "articles.task_backends.BackgroundThreadBackend",
             "database": "django_tasks_db.DatabaseBackend",
         }[TASKS_BACKEND]
     }
