@@ -199,11 +199,17 @@ def reencoded(file):
     """Return the upload re-encoded in its own format, without metadata."""
     image = open_checked(file)
     fmt = image.format
-    image = ImageOps.exif_transpose(image)
+    # In place, and converted only when the mode must change: each copy of a 40 MP
+    # picture is another 120 MB in the worker.
+    ImageOps.exif_transpose(image, in_place=True)
     if fmt == "JPEG":
-        image = image.convert("RGB")
+        mode = "RGB"
     elif image.mode not in {"RGB", "RGBA", "L", "LA"} or "transparency" in image.info:
-        image = image.convert("RGBA")
+        mode = "RGBA"
+    else:
+        mode = image.mode
+    if image.mode != mode:
+        image = image.convert(mode)
     # Pillow carries some of the upload's metadata over when saving (a JPEG's
     # comment, which may hold anything): none of it goes on.
     image.info = {}
