@@ -125,8 +125,8 @@ def _refuse_control_characters(value):
         category = unicodedata.category(character)
         if category in ("Cc", "Cf", "Cs", "Zl", "Zp"):
             raise ValidationError(
-                "This holds an invisible control character (%(character)s), as text pasted "
-                "from another program may: remove it and send it again.",
+                "This text holds invisible control characters (here %(character)s), as text "
+                "pasted from another program may: remove them and send it again.",
                 code="control_character",
                 params={"character": _describe(character)},
             )
