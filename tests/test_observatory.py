@@ -180,11 +180,13 @@ def test_cross_origin_resource_sharing(production, seed_article):
 def test_redirection(production, seed_article):
     """Plain HTTP from the proxy goes to the same address over HTTPS, at once."""
     for path in ("/", seed_article.get_absolute_url() + "?sort=oldest"):
-        response = Client(HTTP_HOST=HOST, HTTP_X_FORWARDED_PROTO="http").get(path)
+        response = Client(headers={"host": HOST, "x-forwarded-proto": "http"}).get(path)
         assert response.status_code == 301
         assert response["Location"] == f"https://{HOST}{path}"
     # Nothing else is served over HTTP, not even a POST's refusal.
-    post = Client(HTTP_HOST=HOST).post(reverse("articles:comment-post", args=[seed_article.pk]))
+    post = Client(headers={"host": HOST}).post(
+        reverse("articles:comment-post", args=[seed_article.pk])
+    )
     assert post.status_code == 301
 
 

@@ -48,7 +48,7 @@ def limit_request_size(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
+            length = int(request.headers.get("content-length") or 0)
         except ValueError:
             length = 0
         if length > max_request_bytes():
