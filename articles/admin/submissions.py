@@ -139,7 +139,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     @admin.display(description="contributor", ordering="name")
     def contributor(self, submission):
         return format_html(
-            '{} &lt;<a href="mailto:{}">{}</a>&gt;',
+            '<bdi>{}</bdi> &lt;<a href="mailto:{}">{}</a>&gt;',
             submission.name,
             submission.email,
             submission.email,
