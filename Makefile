@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || command -v python3)
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format lock serve worker bench bench-scale profile clean
+.PHONY: run test coverage lint format lock serve worker bench bench-scale profile clean
 
 $(VENV)/installed.stamp: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,17 +31,26 @@ worker: $(VENV)/installed.stamp
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-false} $(PY) manage.py db_worker
 
 # Browser tests run on their own, after the rest: they share one live server.
+# Both runs measure coverage; `make coverage` reports it.
 test: $(VENV)/installed.stamp
-	$(PY) -m pytest -n auto -m "not e2e" $(PYTEST_ARGS)
-	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto -m "not e2e" --cov --cov-report= $(PYTEST_ARGS)
+	$(PY) -m pytest -m e2e --cov --cov-append --cov-report= $(PYTEST_ARGS)
 
+# Branch coverage of articles/ and magazine/ from the last `make test`, with the floor
+# of pyproject.toml; CHANGED_SINCE=<rev> also reports the files changed since then.
+coverage: $(VENV)/installed.stamp
+	$(VENV)/bin/coverage report
+	@if [ -n "$(CHANGED_SINCE)" ]; then \
+	  files=$$(git diff --name-only --diff-filter=AM $(CHANGED_SINCE) -- 'articles/*.py' 'magazine/*.py' | grep -v /migrations/ | paste -sd, -); \
+	  [ -z "$$files" ] || { echo "--- files changed since $(CHANGED_SINCE)"; $(VENV)/bin/coverage report --include="$$files" --skip-covered --fail-under=0; }; \
+	fi
+
+# ruff, ruff-format, django-upgrade and djade, as pre-commit runs them before a commit.
 lint: $(VENV)/installed.stamp
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 
 format: $(VENV)/installed.stamp
-	$(VENV)/bin/ruff check --fix .
-	$(VENV)/bin/ruff format .
+	-$(VENV)/bin/pre-commit run --all-files
 
 # Re-resolve the lock from pyproject.toml's ranges in a throwaway environment.
 lock:
