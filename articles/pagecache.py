@@ -11,6 +11,9 @@ not kept.
 Pages live in each process's memory (the "local" cache) and versions in the shared
 cache: a page is served only while the versions it was rendered with are current.
 
+Pages are kept under their whole address, scheme and host included: where several host
+names serve (MAGAZINE_CANONICAL_HOST_REDIRECT off), each keeps its own copy.
+
 Only requests with no cookie but the CSRF one are served from or stored in the
 cache: a reader's own vote, messages, sessions and staff previews never are.
 Forms' CSRF tokens and spam-guard timestamps are stored as placeholders and
@@ -131,7 +134,9 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not _is_cacheable_request(request):
             return self.get_response(request)
-        key = "pagecache:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        # The whole address: a page's links and canonical URL carry its scheme and host.
+        address = request.build_absolute_uri()
+        key = "pagecache:page:" + hashlib.sha256(address.encode()).hexdigest()
         entry = caches["local"].get(key)
         if entry and versions(entry["names"], time.time_ns()) == entry["versions"]:
             return self._serve(request, entry)

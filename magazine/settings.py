@@ -54,6 +54,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # After SecurityMiddleware, as hstspreload.org requires: plain HTTP goes to HTTPS on the
+    # same host first, and the move to the canonical host carries the HSTS header. Before
+    # the page cache, so that it keeps the canonical host's pages only.
+    "magazine.middleware.CanonicalHostMiddleware",
     # HTML a tenth of its size on the wire; Django pads it against BREACH (static files
     # come precompressed from WhiteNoise).
     "django.middleware.gzip.GZipMiddleware",
@@ -311,5 +315,8 @@ MAGAZINE_FEED_FULL_TEXT = env_bool("MAGAZINE_FEED_FULL_TEXT", True)
 MAGAZINE_PUBLISHER_LOGO = os.environ.get("MAGAZINE_PUBLISHER_LOGO", "")
 # The site's address, for links in emails (no request to take it from in a task).
 MAGAZINE_SITE_URL = os.environ.get("MAGAZINE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# GET and HEAD for another allowed host name move (301) to MAGAZINE_SITE_URL's host; off
+# in development, where whatever host the developer opens is served.
+MAGAZINE_CANONICAL_HOST_REDIRECT = env_bool("MAGAZINE_CANONICAL_HOST_REDIRECT", not DEBUG)
 # Who is told by email when a comment waits for moderation (the article's author is too).
 MAGAZINE_MODERATION_EMAILS = env_list("MAGAZINE_MODERATION_EMAILS")
