@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "taggit",
     "django_prose_editor",
     "django_tasks_db",
+    # Two-factor sign-in for staff: authenticator apps (TOTP) and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "articles",
 ]
 
@@ -74,6 +78,8 @@ MIDDLEWARE = [
     # their cookies, so a response that sets one is never kept.
     "articles.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Tells whether this session passed the second sign-in step (`user.is_verified()`).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "articles.readers.ReaderTokenMiddleware",
     "articles.redirects.ArticleRedirectMiddleware",
@@ -229,6 +235,12 @@ TASKS = {
 }
 
 LOGIN_URL = "admin:login"
+# Staff sign in with a password, then a code from an authenticator app (or a recovery
+# code): editors and superusers always, writers once they enrol or when this is on.
+MAGAZINE_2FA_REQUIRED_FOR_WRITERS = env_bool("MAGAZINE_2FA_REQUIRED_FOR_WRITERS", False)
+OTP_TOTP_ISSUER = "Open Magazine"
+# Superusers manage devices in the admin (remove a lost one) without seeing their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Where a sign-in goes when its `next` is missing or points off the site.
 LOGIN_REDIRECT_URL = "admin:index"
 

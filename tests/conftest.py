@@ -4,10 +4,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import caches
+from django.test.client import ClientMixin
+from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from articles import two_factor
 from articles.models import Article
+
+from .factories import give_totp_device
 
 # Generated-input tests: thorough by default, bounded in CI so the suite stays fast.
 hypothesis_settings.register_profile(
@@ -61,6 +66,26 @@ def _empty_cache(_test_settings):
     yield
     for each in caches.all():
         each.clear()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(monkeypatch):
+    """`client.force_login(user)` signs in as if through both sign-in steps: staff who
+    must use two-factor sign-in get an app if they have none, and the session is marked
+    verified with it. Tests of the steps themselves sign in through the real forms."""
+    force_login = ClientMixin.force_login
+
+    def force_login_with_code(self, user, backend=None):
+        force_login(self, user, backend)
+        device = next(devices_for_user(user), None)
+        if device is None and two_factor.must_enrol(user):
+            device = give_totp_device(user)
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_with_code)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
 from articles import antispam, roles
@@ -24,19 +25,28 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery staple")
 
 
-def make_staff(role, **kwargs):
-    """A staff user in the Editors or Writers group, as the migration sets them up."""
+def make_staff(role, totp=False, **kwargs):
+    """A staff user in the Editors or Writers group, as the migration sets them up;
+    with `totp`, enrolled in two-factor sign-in (see `give_totp_device`)."""
     user = UserFactory(is_staff=True, **kwargs)
     user.groups.add(Group.objects.get(name=role))
+    if totp:
+        give_totp_device(user)
     return user
 
 
-def make_editor(**kwargs):
-    return make_staff(roles.EDITORS, **kwargs)
+def make_editor(totp=True, **kwargs):
+    """An editor, enrolled in two-factor sign-in as every editor must be."""
+    return make_staff(roles.EDITORS, totp=totp, **kwargs)
 
 
-def make_writer(**kwargs):
-    return make_staff(roles.WRITERS, **kwargs)
+def make_writer(totp=False, **kwargs):
+    return make_staff(roles.WRITERS, totp=totp, **kwargs)
+
+
+def give_totp_device(user):
+    """A confirmed authenticator app for `user`; its `bin_key` makes the codes."""
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
