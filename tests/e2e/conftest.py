@@ -8,9 +8,12 @@ a missing browser is an error instead, so these tests can never silently not run
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.antispam import SpamGuardMixin
 
@@ -119,3 +122,36 @@ def screenshot():
             page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
 
     return shoot
+
+
+@pytest.fixture
+def authenticator_code():
+    """What an authenticator app shows for a secret (bytes), at a time step after
+    `after_step` (a code is taken once: the next sign-in needs a later step's code)."""
+
+    def code(key, after_step=-1):
+        step = max(int(time.time() // 30), after_step + 1)
+        totp = TOTP(key)
+        totp.time = step * 30 + 1
+        return f"{totp.token():06d}"
+
+    return code
+
+
+@pytest.fixture
+def admin_sign_in(live_server, authenticator_code):
+    """Signs a staff member in through the admin's two steps: password, then the code
+    their authenticator app (their TOTP device) shows."""
+
+    def sign_in(page, username, password="correct horse battery staple"):
+        page.goto(f"{live_server.url}/admin/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.get_by_role("textbox", name="Code").fill(
+            authenticator_code(device.bin_key, device.last_t)
+        )
+        page.get_by_role("button", name="Verify").click()
+
+    return sign_in

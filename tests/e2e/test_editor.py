@@ -3,7 +3,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 
-from ..factories import UserFactory
+from ..factories import UserFactory, give_totp_device
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -16,13 +16,10 @@ def _autocomplete(page, field, text):
 
 
 def test_editor_writes_and_publishes_an_article_in_the_rich_text_editor(
-    live_server, page, console_errors
+    live_server, page, console_errors, admin_sign_in
 ):
-    UserFactory(username="editor", is_staff=True, is_superuser=True)
-    page.goto(f"{live_server.url}/admin/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
+    give_totp_device(UserFactory(username="editor", is_staff=True, is_superuser=True))
+    admin_sign_in(page, "editor")
     page.goto(f"{live_server.url}/admin/articles/article/add/")
     page.locator("#id_title").fill("Snow in Sochi")
     editor = page.locator(".prose-editor > .ProseMirror")

@@ -15,13 +15,10 @@ HELD = "A first comment from me: the talks matter more than the skiing."
 
 
 @pytest.fixture
-def editor_page(live_server, page):
-    """The admin, signed in through its login page as a member of the Editors group."""
+def editor_page(page, admin_sign_in):
+    """The admin, signed in through its two sign-in steps as a member of the Editors group."""
     make_editor(username="erin")
-    page.goto(f"{live_server.url}/admin/")
-    page.get_by_label("Username").fill("erin")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
+    admin_sign_in(page, "erin")
     expect(page.get_by_role("heading", name="Recent actions")).to_be_visible()
     return page
 
