@@ -5,19 +5,33 @@ A signed-in reader is their account. A guest is a long-lived random token in a
 signed cookie, created only when they act (vote, rate, comment), so pages read
 anonymously stay cacheable and cookie-free. The database stores only a hash of
 the token; rate limits use a keyed hash of the IP address, held in the cache.
+Guest votes carry a hash of the address whose key changes every day
+(`vote_address_hash`), so they can be counted per network and day, and only that.
 """
 
 import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import CheckConstraint, Q, UniqueConstraint
+from django.utils import timezone
 
 COOKIE_NAME = "reader"
 COOKIE_SALT = "articles.readers"
 COOKIE_MAX_AGE = 2 * 365 * 24 * 3600
+
+# Guest votes one address may cast on one article (or on one article's comments) in a
+# day: generous, since a school or an office is one address behind its router.
+ADDRESS_VOTES_PER_DAY = 50
+# How long a new guest's vote waits for their browser to come back with the cookie.
+PENDING_VOTE_LIFETIME = timedelta(hours=1)
+
+
+class TooManyVotesFromAddress(Exception):
+    """The address has had its day's guest votes on this article."""
 
 
 def keyed_hash(value, purpose):
@@ -74,6 +88,14 @@ def client_ip(request):
 
 def client_ip_hash(request):
     return keyed_hash(client_ip(request), "client-ip")
+
+
+def vote_address_hash(request):
+    """The client's address, hashed with a key of today: the same for one network all day
+    and unrelated to any other day's, so votes group by network and day, never across days.
+    """
+    today = timezone.localdate().isoformat()
+    return keyed_hash(client_ip(request), f"vote-address:{today}")
 
 
 class ReaderTokenMiddleware:

@@ -13,19 +13,27 @@ approved-comment count (`Article.comment_count`) exact with F() updates.
 """
 
 import functools
+from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import urlize
 
 from .. import pagecache, richtext
-from ..readers import ByReaderQuerySet, one_per_reader_constraints
+from ..readers import (
+    ADDRESS_VOTES_PER_DAY,
+    ByReaderQuerySet,
+    Reader,
+    TooManyVotesFromAddress,
+    one_per_reader_constraints,
+)
 from .articles import Article
 from .inline import QUOTE_MAX_LENGTH
+from .votes import Confirmation, PendingVote, address_hash_field
 
 MAX_DEPTH = 5
 MAX_LENGTH = 5000
@@ -348,11 +356,28 @@ THREAD_ORDER = {
 }
 
 
+def _check_vote(value):
+    if value not in (CommentVote.UP, CommentVote.DOWN):
+        raise ValueError(f"A vote is +1 or -1, not {value!r}.")
+
+
 class CommentVoteQuerySet(ByReaderQuerySet, models.QuerySet):
-    def vote(self, comment, reader, value):
-        """Record the reader's vote or change it; return the comment's new score."""
-        if value not in (CommentVote.UP, CommentVote.DOWN):
-            raise ValueError(f"A vote is +1 or -1, not {value!r}.")
+    def value_of(self, reader, comment):
+        """The reader's vote on the comment (+1 or -1), or None."""
+        if not (reader.user or reader.token):
+            return None
+        return (
+            self.by_reader(reader).filter(comment=comment).values_list("value", flat=True).first()
+        )
+
+    def vote(self, comment, reader, value, address_hash=""):
+        """Record the reader's vote or change it; return the comment's new score.
+
+        A guest's new vote with an `address_hash` (`readers.vote_address_hash`) counts only
+        while that address has fewer than ADDRESS_VOTES_PER_DAY votes on the article's
+        comments, else TooManyVotesFromAddress.
+        """
+        _check_vote(value)
         if reader.user:
             identity = {"user": reader.user}
         elif reader.token:
@@ -364,7 +389,16 @@ class CommentVoteQuerySet(ByReaderQuerySet, models.QuerySet):
             locked = Comment.objects.select_for_update().only("pk").get(pk=comment.pk)
             vote = self.filter(comment=locked, **identity).first()
             if vote is None:
-                self.create(comment=locked, value=value, **identity)
+                if reader.user:
+                    address_hash = ""  # the bound is for guests; accounts are theirs
+                elif address_hash:
+                    # The article's lock (after the comment's, as moderation takes them)
+                    # serializes the count of its comments' votes from one address.
+                    article = Article.objects.select_for_update().filter(pk=comment.article_id)
+                    list(article.values_list("pk", flat=True))
+                    if self.address_is_over_limit(comment.article_id, address_hash):
+                        raise TooManyVotesFromAddress
+                self.create(comment=locked, value=value, address_hash=address_hash, **identity)
                 change = value
             else:
                 change = value - vote.value
@@ -375,6 +409,97 @@ class CommentVoteQuerySet(ByReaderQuerySet, models.QuerySet):
                 Comment.objects.filter(pk=comment.pk).update(score=F("score") + change)
                 pagecache.invalidate(pagecache.article_page(comment.article_id))
             return Comment.objects.values_list("score", flat=True).get(pk=comment.pk)
+
+    def address_is_over_limit(self, article_id, address_hash):
+        """Whether the address has had its day's guest votes on the article's comments."""
+        if not address_hash:
+            return False
+        from_address = self.filter(comment__article_id=article_id, address_hash=address_hash)
+        return from_address.count() >= ADDRESS_VOTES_PER_DAY
+
+    def hold(self, comment, reader, value, address_hash=""):
+        """Keep a new guest's vote, uncounted, until `confirm_pending()` with their cookie."""
+        _check_vote(value)
+        if reader.user or not reader.token:
+            raise ValueError("Only a guest's vote waits for their cookie.")
+        PendingCommentVote.objects.expired().delete()
+        if self.address_is_over_limit(comment.article_id, address_hash):
+            raise TooManyVotesFromAddress
+        # A new token is a new random value: it has no vote, waiting or counted, yet.
+        PendingCommentVote.objects.create(
+            comment=comment, reader_hash=reader.token_hash, value=value, address_hash=address_hash
+        )
+
+    def confirm_pending(self, reader):
+        """Count the guest's waiting votes; {comment id: Confirmation}. Sent again, nothing
+        more is counted: each waiting vote is taken once."""
+        if not reader.token:
+            return {}
+        guest = Reader(user=None, token=reader.token)
+        waiting = PendingCommentVote.objects.waiting().filter(
+            reader_hash=guest.token_hash,
+            comment__status=Comment.Status.APPROVED,
+            comment__article__in=Article.objects.published(),
+        )
+        outcomes = {}
+        for pending in waiting.select_related("comment").order_by("comment_id"):
+            with transaction.atomic():
+                # The comment first, as `vote()` and moderation lock it.
+                locked = Comment.objects.select_for_update().filter(pk=pending.comment_id)
+                list(locked.values_list("pk", flat=True))
+                taken, _ = PendingCommentVote.objects.filter(pk=pending.pk).delete()
+                if not taken:
+                    continue  # a concurrent request for the same reader took it
+                counted = self.filter(comment_id=pending.comment_id, reader_hash=guest.token_hash)
+                if counted.filter(updated_at__gte=pending.created_at).exists():
+                    outcomes[pending.comment_id] = Confirmation.SUPERSEDED
+                    continue
+                try:
+                    self.vote(pending.comment, guest, pending.value, pending.address_hash)
+                except TooManyVotesFromAddress:
+                    outcomes[pending.comment_id] = Confirmation.OVER_DAILY_LIMIT
+                else:
+                    outcomes[pending.comment_id] = Confirmation.COUNTED
+        return outcomes
+
+    def remove(self):
+        """Delete these votes; their comments' scores follow. Returns how many."""
+        with transaction.atomic():
+            comment_ids = set(self.values_list("comment_id", flat=True))
+            # Comments in id order, as moderation locks them: two lockers cannot deadlock.
+            article_ids = set(
+                Comment.objects.select_for_update()
+                .filter(pk__in=comment_ids)
+                .order_by("pk")
+                .values_list("article_id", flat=True)
+            )
+            # Read again under the locks: a vote may have changed meanwhile.
+            votes = list(self.values_list("pk", "comment_id", "value"))
+            changes = Counter()
+            for _, comment_id, value in votes:
+                changes[comment_id] -= value
+            CommentVote.objects.filter(pk__in=[pk for pk, _, _ in votes]).delete()
+            for comment_id, change in sorted(changes.items()):
+                if change:
+                    Comment.objects.filter(pk=comment_id).update(score=F("score") + change)
+            pagecache.invalidate(*(pagecache.article_page(pk) for pk in sorted(article_ids)))
+        return len(votes)
+
+    def with_same_address(self):
+        """Annotate `same_address`: how many votes on the article's comments came from the
+        vote's address on its day (None for votes that carry no address)."""
+        same = (
+            CommentVote.objects.filter(
+                comment__article=OuterRef("comment__article"),
+                address_hash=OuterRef("address_hash"),
+            )
+            .exclude(address_hash="")
+            .order_by()
+            .values("address_hash")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(same_address=Subquery(same))
 
 
 class CommentVote(models.Model):
@@ -388,6 +513,7 @@ class CommentVote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reader_hash = models.CharField(max_length=64, blank=True, editable=False)
+    address_hash = address_hash_field()
     created_at = models.DateTimeField("voted at", auto_now_add=True)
     updated_at = models.DateTimeField("changed at", auto_now=True)
 
@@ -396,6 +522,14 @@ class CommentVote(models.Model):
     class Meta:
         ordering = ("-created_at", "-id")
         verbose_name = "comment vote"
+        indexes = [
+            # The daily bound per address, and the admin's "from one address" column.
+            models.Index(
+                fields=("address_hash",),
+                condition=~Q(address_hash=""),
+                name="comment_vote_address_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(value__in=(1, -1)), name="comment_vote_up_or_down"),
             *one_per_reader_constraints("comment", "comment_vote"),
@@ -403,6 +537,33 @@ class CommentVote(models.Model):
 
     def __str__(self):
         return f"{'+1' if self.value > 0 else '-1'} on comment {self.comment_id}"
+
+    @property
+    def reader_kind(self):
+        if self.user_id:
+            return "user"
+        return "guest" if self.reader_hash else "deleted account"
+
+
+class PendingCommentVote(PendingVote):
+    """A new guest's vote on a comment, counted once their browser keeps the cookie."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    value = models.SmallIntegerField(choices=[(CommentVote.UP, "Up"), (CommentVote.DOWN, "Down")])
+
+    class Meta(PendingVote.Meta):
+        verbose_name = "comment vote awaiting its reader's cookie"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__in=(1, -1)), name="pending_comment_vote_up_or_down"
+            ),
+            models.UniqueConstraint(
+                fields=("comment", "reader_hash"), name="pending_comment_vote_one_per_guest"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{'+1' if self.value > 0 else '-1'} on comment {self.comment_id}, waiting"
 
 
 class BlockedEmail(models.Model):

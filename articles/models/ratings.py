@@ -6,6 +6,10 @@ token). The article's figures (`Article.rating_1` … `rating_5`) change only
 here, with F() updates in the same transaction as the votes, while the
 article's row is locked: counts stay exact under concurrent votes, and pages
 read them with the article at no extra query.
+
+A new guest's first vote waits as a `PendingRating` until their browser comes back
+with the reader cookie, and one address's guest votes on an article are bounded per
+day (see `articles.models.votes`).
 """
 
 from collections import Counter, defaultdict
@@ -16,8 +20,15 @@ from django.db import models, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 
 from .. import pagecache
-from ..readers import ByReaderQuerySet, one_per_reader_constraints
+from ..readers import (
+    ADDRESS_VOTES_PER_DAY,
+    ByReaderQuerySet,
+    Reader,
+    TooManyVotesFromAddress,
+    one_per_reader_constraints,
+)
 from .articles import RATING_FIELDS, Article
+from .votes import Confirmation, PendingVote, address_hash_field
 
 SCORES = range(1, 6)
 
@@ -40,6 +51,11 @@ def _apply(article_id, changes):
         pagecache.invalidate(pagecache.article_page(article_id))
 
 
+def _check_score(score):
+    if score not in SCORES:
+        raise ValueError(f"A score is 1 to 5, not {score!r}.")
+
+
 class ArticleRatingQuerySet(ByReaderQuerySet, models.QuerySet):
     def score_of(self, reader, article):
         """The reader's score for the article, or None."""
@@ -49,10 +65,14 @@ class ArticleRatingQuerySet(ByReaderQuerySet, models.QuerySet):
             self.by_reader(reader).filter(article=article).values_list("score", flat=True).first()
         )
 
-    def rate(self, article, reader, score):
-        """Record the reader's vote or change it; return the previous score (or None)."""
-        if score not in SCORES:
-            raise ValueError(f"A score is 1 to 5, not {score!r}.")
+    def rate(self, article, reader, score, address_hash=""):
+        """Record the reader's vote or change it; return the previous score (or None).
+
+        A guest's new vote with an `address_hash` (`readers.vote_address_hash`) counts only
+        while that address has fewer than ADDRESS_VOTES_PER_DAY votes on the article, else
+        TooManyVotesFromAddress.
+        """
+        _check_score(score)
         if reader.user:
             identity = {"user": reader.user}
         elif reader.token:
@@ -63,7 +83,11 @@ class ArticleRatingQuerySet(ByReaderQuerySet, models.QuerySet):
             _lock_articles([article.pk])
             vote = self.filter(article=article, **identity).first()
             if vote is None:
-                self.create(article=article, score=score, **identity)
+                if reader.user:
+                    address_hash = ""  # the bound is for guests; accounts are theirs
+                elif self.address_is_over_limit(article, address_hash):
+                    raise TooManyVotesFromAddress
+                self.create(article=article, score=score, address_hash=address_hash, **identity)
                 _apply(article.pk, {score: 1})
                 return None
             previous = vote.score
@@ -72,6 +96,55 @@ class ArticleRatingQuerySet(ByReaderQuerySet, models.QuerySet):
             if previous != score:
                 _apply(article.pk, {previous: -1, score: 1})
             return previous
+
+    def address_is_over_limit(self, article, address_hash):
+        """Whether the address has had its day's guest votes on the article."""
+        if not address_hash:
+            return False
+        from_address = self.filter(article=article, address_hash=address_hash)
+        return from_address.count() >= ADDRESS_VOTES_PER_DAY
+
+    def hold(self, article, reader, score, address_hash=""):
+        """Keep a new guest's vote, uncounted, until `confirm_pending()` with their cookie."""
+        _check_score(score)
+        if reader.user or not reader.token:
+            raise ValueError("Only a guest's vote waits for their cookie.")
+        PendingRating.objects.expired().delete()
+        if self.address_is_over_limit(article, address_hash):
+            raise TooManyVotesFromAddress
+        # A new token is a new random value: it has no vote, waiting or counted, yet.
+        PendingRating.objects.create(
+            article=article, reader_hash=reader.token_hash, score=score, address_hash=address_hash
+        )
+
+    def confirm_pending(self, reader):
+        """Count the guest's waiting votes; {article id: Confirmation}. Sent again, nothing
+        more is counted: each waiting vote is taken once."""
+        if not reader.token:
+            return {}
+        guest = Reader(user=None, token=reader.token)
+        waiting = PendingRating.objects.waiting().filter(
+            reader_hash=guest.token_hash,
+            article__in=Article.objects.published().filter(rating_enabled=True),
+        )
+        outcomes = {}
+        for pending in waiting.select_related("article").order_by("article_id"):
+            with transaction.atomic():
+                _lock_articles([pending.article_id])
+                taken, _ = PendingRating.objects.filter(pk=pending.pk).delete()
+                if not taken:
+                    continue  # a concurrent request for the same reader took it
+                counted = self.filter(article_id=pending.article_id, reader_hash=guest.token_hash)
+                if counted.filter(updated_at__gte=pending.created_at).exists():
+                    outcomes[pending.article_id] = Confirmation.SUPERSEDED
+                    continue
+                try:
+                    self.rate(pending.article, guest, pending.score, pending.address_hash)
+                except TooManyVotesFromAddress:
+                    outcomes[pending.article_id] = Confirmation.OVER_DAILY_LIMIT
+                else:
+                    outcomes[pending.article_id] = Confirmation.COUNTED
+        return outcomes
 
     def remove(self):
         """Delete these votes; their articles' figures follow. Returns how many."""
@@ -111,6 +184,21 @@ class ArticleRatingQuerySet(ByReaderQuerySet, models.QuerySet):
         )
         return self.annotate(burst_size=Subquery(neighbours)).filter(burst_size__gte=votes)
 
+    def with_same_address(self):
+        """Annotate `same_address`: how many votes on the article came from the vote's
+        address on its day (None for votes that carry no address: accounts, old votes)."""
+        same = (
+            ArticleRating.objects.filter(
+                article=OuterRef("article"), address_hash=OuterRef("address_hash")
+            )
+            .exclude(address_hash="")
+            .order_by()
+            .values("article")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(same_address=Subquery(same))
+
 
 class ArticleRating(models.Model):
     """One reader's vote on one article. Nothing personal: an account or a token hash."""
@@ -133,6 +221,7 @@ class ArticleRating(models.Model):
         editable=False,
         help_text="A keyed hash of a guest's reader token; the token itself is never stored.",
     )
+    address_hash = address_hash_field()
     created_at = models.DateTimeField("voted at", auto_now_add=True)
     updated_at = models.DateTimeField("changed at", auto_now=True)
 
@@ -144,6 +233,12 @@ class ArticleRating(models.Model):
         indexes = [
             models.Index(fields=("article", "created_at"), name="rating_article_created_idx"),
             models.Index(fields=("-created_at",), name="rating_created_idx"),
+            # The daily bound per address, and the admin's "from one address" column.
+            models.Index(
+                fields=("article", "address_hash"),
+                condition=~Q(address_hash=""),
+                name="rating_article_address_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -160,3 +255,26 @@ class ArticleRating(models.Model):
         if self.user_id:
             return "user"
         return "guest" if self.reader_hash else "deleted account"
+
+
+class PendingRating(PendingVote):
+    """A new guest's vote on an article, counted once their browser keeps the cookie."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+
+    class Meta(PendingVote.Meta):
+        verbose_name = "vote awaiting its reader's cookie"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="pending_rating_score_1_to_5"
+            ),
+            models.UniqueConstraint(
+                fields=("article", "reader_hash"), name="pending_rating_one_per_guest"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.score}★ on “{self.article}”, waiting"
