@@ -372,14 +372,14 @@ def vote(client, comment, value, **extra):
 
 def test_a_reader_votes_once_and_may_change_the_vote(client, seed_article):
     comment = CommentFactory(article=seed_article)
-    assert vote(client, comment, 1).status_code == 302
+    assert vote(client, comment, 1, follow=True).status_code == 200  # confirmed (a new guest)
     assert vote(client, comment, 1).status_code == 302
     comment.refresh_from_db()
     assert comment.score == 1 and CommentVote.objects.count() == 1
     vote(client, comment, -1)
     comment.refresh_from_db()
     assert comment.score == -1 and CommentVote.objects.count() == 1
-    vote(Client(), comment, -1)
+    vote(Client(), comment, -1, follow=True)
     comment.refresh_from_db()
     assert comment.score == -2
     assert 'aria-pressed="true"' in page(client, seed_article)
@@ -622,7 +622,7 @@ def test_with_javascript_errors_come_back_as_the_form_with_the_text_kept(client,
 
 def test_with_javascript_a_vote_returns_the_new_score(client, seed_article):
     comment = CommentFactory(article=seed_article)
-    response = vote(client, comment, 1, **FETCH)
+    response = vote(client, comment, 1, follow=True, **FETCH)  # comments.js follows, as a new guest
     assert response.status_code == 200
     assert 'aria-pressed="true"' in response.content.decode()
     assert re.search(r"Score: </span>1<", response.content.decode())

@@ -96,8 +96,11 @@ def test_an_article_without_votes_shows_zero_and_a_keyboard_usable_form(client, 
 def test_the_plain_form_votes_and_comes_back_to_the_rating_block(client, seed_article):
     response = vote(client, seed_article, 4)
     assert response.status_code == 302
-    assert response.url == seed_article.get_absolute_url() + "#rating"
     assert readers.COOKIE_NAME in response.cookies  # the guest's reader token, from now on
+    # A new guest's vote counts when the browser comes back with that cookie.
+    response = client.get(response.url)
+    assert response.status_code == 302
+    assert response.url == seed_article.get_absolute_url() + "#rating"
 
     html = client.get(response.url).content.decode()
     assert "Thank you: your vote (4 of 5) is counted." in html
@@ -108,7 +111,7 @@ def test_the_plain_form_votes_and_comes_back_to_the_rating_block(client, seed_ar
 
 
 def test_voting_again_changes_the_vote_instead_of_adding_one(client, seed_article):
-    vote(client, seed_article, 5)
+    vote(client, seed_article, 5, follow=True)
     response = vote(client, seed_article, 2)
     assert response.status_code == 302
     html = client.get(response.url).content.decode()
@@ -123,7 +126,7 @@ def test_vote_count_wording_is_singular_only_for_one(seed_article):
     for expected in ("0 votes", "1 vote", "2 votes", "3 votes"):
         html = rating_block(page(Client(), seed_article))
         assert f'<span class="rating__count">{expected}</span>' in html
-        vote(Client(), seed_article, 3)
+        vote(Client(), seed_article, 3, follow=True)
 
 
 def test_average_has_one_decimal_with_half_stars_and_a_histogram(client, seed_article):
@@ -150,7 +153,7 @@ def test_a_signed_in_reader_votes_by_account_on_any_device(seed_article):
 
 
 def test_no_ip_address_or_raw_token_is_stored(client, seed_article):
-    vote(client, seed_article, 4, REMOTE_ADDR="203.0.113.77")
+    vote(client, seed_article, 4, REMOTE_ADDR="203.0.113.77", follow=True)
     token = token_of(client)
     assert token
     row = json.dumps(list(ArticleRating.objects.values()), default=str)
@@ -160,16 +163,19 @@ def test_no_ip_address_or_raw_token_is_stored(client, seed_article):
 
 
 def test_a_guest_who_drops_the_cookie_is_a_new_reader(seed_article):
-    """Known and accepted: editors see such repeats in the admin's burst filter."""
-    vote(Client(), seed_article, 1)
-    vote(Client(), seed_article, 1)
+    """Known and accepted for a browser that keeps the cookie for the confirming redirect
+    (tests/test_vote_confirmation.py: bounded per address and day); editors see such
+    repeats in the admin's burst filters."""
+    vote(Client(), seed_article, 1, follow=True)
+    vote(Client(), seed_article, 1, follow=True)
     seed_article.refresh_from_db()
     assert seed_article.rating_count == 2
 
 
 def test_with_javascript_the_figures_come_back_as_a_fragment(client, seed_article):
     add_votes(seed_article, [2])
-    response = vote(client, seed_article, 5, HTTP_X_REQUESTED_WITH="fetch")
+    # A new guest: rating.js follows the redirect that confirms the vote.
+    response = vote(client, seed_article, 5, HTTP_X_REQUESTED_WITH="fetch", follow=True)
     assert response.status_code == 200
     fragment = response.content.decode()
     assert "<html" not in fragment and "data-rating-figures" in fragment
@@ -257,8 +263,10 @@ def test_a_vote_needs_a_valid_csrf_token(seed_article):
     assert forged.status_code == 403
     assert not ArticleRating.objects.exists()
 
-    good = client.post(rate_url(seed_article), {"score": 5, "csrfmiddlewaretoken": token})
-    assert good.status_code == 302
+    good = client.post(
+        rate_url(seed_article), {"score": 5, "csrfmiddlewaretoken": token}, follow=True
+    )
+    assert good.status_code == 200
     assert ArticleRating.objects.count() == 1
 
 
@@ -292,10 +300,12 @@ def test_one_reader_is_limited_to_ten_votes_a_minute_from_any_address(client, se
 def test_one_address_is_limited_even_for_readers_without_cookies(seed_article):
     limit = rating_views.ADDRESS_LIMIT.limit
     for _ in range(limit):
-        assert vote(Client(), seed_article, 3, REMOTE_ADDR="192.0.2.1").status_code == 302
+        response = vote(Client(), seed_article, 3, REMOTE_ADDR="192.0.2.1", follow=True)
+        assert response.status_code == 200
     response = vote(Client(), seed_article, 3, REMOTE_ADDR="192.0.2.1")
     assert response.status_code == 429
-    assert vote(Client(), seed_article, 3, REMOTE_ADDR="192.0.2.2").status_code == 302
+    response = vote(Client(), seed_article, 3, REMOTE_ADDR="192.0.2.2", follow=True)
+    assert response.status_code == 200
     seed_article.refresh_from_db()
     assert seed_article.rating_count == limit + 1
 
@@ -347,11 +357,11 @@ def test_a_hundred_readers_voting_at_once_give_a_hundred_votes_and_the_right_ave
     statuses = []
 
     def cast(n):
-        response = vote(Client(), article, scores[n], REMOTE_ADDR=f"10.0.{n}.1")
+        response = vote(Client(), article, scores[n], REMOTE_ADDR=f"10.0.{n}.1", follow=True)
         statuses.append(response.status_code)
 
     _in_threads(100, cast)
-    assert statuses == [302] * 100
+    assert statuses == [200] * 100
     article.refresh_from_db()
     assert ArticleRating.objects.filter(article=article).count() == 100
     assert article.rating_count == 100

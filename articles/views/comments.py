@@ -18,13 +18,17 @@ from ..forms.comments import CommentEditForm, CommentForm, CommentVoteForm
 from ..forms.inline import comment_form_class
 from ..models import Article, Comment, CommentVote
 from ..models.comments import THREAD_ORDER, comments_open, prune_for_display
+from ..models.votes import Confirmation
 from ..ratelimit import Rule, allowed
-from ..readers import client_ip_hash, get_reader
+from ..readers import TooManyVotesFromAddress, client_ip_hash, get_reader, vote_address_hash
+from .ratings import BUSY_ADDRESS, NO_COOKIE, NOT_WAITING
 
 SORT_COOKIE = "comment_sort"
 DEFAULT_SORT = Comment.Sort.NEWEST
 POST_RULES = (Rule(limit=1, period=15), Rule(limit=20, period=3600))
 VOTE_RULES = (Rule(limit=30, period=60),)
+# Higher than a reader's: many readers may share one address (offices, mobile networks).
+ADDRESS_VOTE_RULES = (Rule(limit=60, period=60),)
 CLOSED = "Comments are closed for this article."
 NOT_SAVED = (
     "We could not save your comment just now. Your text is still here: "
@@ -297,12 +301,11 @@ def reply(request, comment_id):
 
 
 def vote(request, comment_id):
-    """An up or down vote on a comment; a second vote replaces the first."""
-    comment = (
-        Comment.objects.select_related("article__category")
-        .filter(pk=comment_id, article__in=Article.objects.published())
-        .first()
-    )
+    """An up or down vote on a comment; a second vote replaces the first.
+
+    As with ratings (see views/ratings.py), a new guest's vote waits for `confirm_vote`.
+    """
+    comment = _votable(comment_id)
     if comment is None:
         return _refuse(request, "There is no comment to vote on here.", 404)
     article = comment.article
@@ -314,7 +317,10 @@ def vote(request, comment_id):
     if not form.is_valid():
         return _refuse(request, form.errors["value"][0], 400, article=article)
     reader = get_reader(request, create=True)
-    checks = [(identity, rule) for rule in VOTE_RULES for identity in (reader.key,)]
+    checks = [
+        *((reader.key, rule) for rule in VOTE_RULES),
+        *((client_ip_hash(request), rule) for rule in ADDRESS_VOTE_RULES),
+    ]
     if not allowed("comment-vote", checks):
         response = _refuse(
             request,
@@ -325,10 +331,50 @@ def vote(request, comment_id):
         response["Retry-After"] = str(VOTE_RULES[0].period)
         return response
     value = form.cleaned_data["value"]
-    comment.score = CommentVote.objects.vote(comment, reader, value)
+    try:
+        if reader.is_new:
+            CommentVote.objects.hold(comment, reader, value, vote_address_hash(request))
+            return redirect("articles:comment-vote-confirm", comment.pk)
+        comment.score = CommentVote.objects.vote(comment, reader, value, vote_address_hash(request))
+    except TooManyVotesFromAddress:
+        return _refuse(request, BUSY_ADDRESS, 429, article=article)
+    return _voted(request, comment, value)
+
+
+def confirm_vote(request, comment_id):
+    """Where a new guest's vote redirects: back with the reader cookie, it counts."""
+    comment = _votable(comment_id)
+    if comment is None:
+        return _refuse(request, "There is no comment to vote on here.", 404)
+    article = comment.article
+    if not comment.is_approved:
+        return _refuse(request, "You can vote only on published comments.", 400, article=article)
+    reader = get_reader(request)
+    outcome = CommentVote.objects.confirm_pending(reader).get(comment.pk)
+    if outcome is Confirmation.OVER_DAILY_LIMIT:
+        return _refuse(request, BUSY_ADDRESS, 429, article=article)
+    value = CommentVote.objects.value_of(reader, comment)
+    if value is None:
+        if reader.token is None:
+            return _refuse(request, NO_COOKIE, 403, article=article)
+        return _refuse(request, NOT_WAITING, 404, article=article)
+    comment.refresh_from_db(fields=("score",))
+    return _voted(request, comment, value)
+
+
+def _votable(comment_id):
+    return (
+        Comment.objects.select_related("article__category")
+        .filter(pk=comment_id, article__in=Article.objects.published())
+        .first()
+    )
+
+
+def _voted(request, comment, value):
+    """The answer to a counted vote: the comment's score and buttons, or the comment."""
     if wants_fragment(request):
         comment.my_vote, comment.shown = value, True
-        context = {"comment": comment, "comments_open": comments_open(article)}
+        context = {"comment": comment, "comments_open": comments_open(comment.article)}
         return render(request, "articles/includes/comments.html#votes", context)
     messages.success(request, f"Your vote ({'up' if value > 0 else 'down'}) is counted.")
     return redirect(comment.get_absolute_url())

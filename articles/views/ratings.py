@@ -1,4 +1,10 @@
-"""Article rating: a reader's vote, sent by the plain form or by static/js/rating.js."""
+"""Article rating: a reader's vote, sent by the plain form or by static/js/rating.js.
+
+A guest who sends no reader cookie gets one with their vote, which waits (see
+`articles.models.votes`): the answer redirects to `confirm`, and the request that
+comes back with the cookie counts it. Browsers follow that redirect, with or without
+JavaScript; a script that drops cookies never does.
+"""
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -7,12 +13,25 @@ from django.shortcuts import redirect, render
 from ..forms.ratings import RatingForm
 from ..models import Article, ArticleRating
 from ..models.articles import RATING_FIELDS
+from ..models.votes import Confirmation
 from ..ratelimit import Rule, allowed
-from ..readers import client_ip_hash, get_reader
+from ..readers import TooManyVotesFromAddress, client_ip_hash, get_reader, vote_address_hash
 
 READER_LIMIT = Rule(limit=10, period=60)
 # Higher than a reader's: many guests may share one address (offices, mobile networks).
 ADDRESS_LIMIT = Rule(limit=30, period=60)
+BUSY_ADDRESS = (
+    "There have been many votes from your network on this article today, so yours was not "
+    "counted. Please vote again tomorrow."
+)
+NO_COOKIE = (
+    "We count a guest's vote once the browser brings back the cookie sent with it, and "
+    "yours did not. Please allow cookies for this site and vote again."
+)
+NOT_WAITING = (
+    "There is no vote of yours waiting to be counted here: a vote waits an hour at most. "
+    "Please vote again."
+)
 
 
 def wants_fragment(request):
@@ -61,8 +80,37 @@ def rate(request, article_id):
     if not form.is_valid():
         return _refuse(request, form.errors["score"][0], 400, article)
     score = form.cleaned_data["score"]
-    previous = ArticleRating.objects.rate(article, reader, score)
+    try:
+        if reader.is_new:
+            ArticleRating.objects.hold(article, reader, score, vote_address_hash(request))
+            return redirect("articles:rate-confirm", article.pk)
+        previous = ArticleRating.objects.rate(article, reader, score, vote_address_hash(request))
+    except TooManyVotesFromAddress:
+        return _refuse(request, BUSY_ADDRESS, 429, article, form)
+    return _rated(request, article, score, previous)
 
+
+def confirm(request, article_id):
+    """Where a new guest's vote redirects: back with the reader cookie, it counts."""
+    article = Article.objects.published().select_related("category").filter(pk=article_id).first()
+    if article is None:
+        return _refuse(request, "There is no published article to rate here.", 404)
+    if not article.rating_enabled:
+        return _refuse(request, "Rating is closed for this article.", 403, article)
+    reader = get_reader(request)
+    outcome = ArticleRating.objects.confirm_pending(reader).get(article.pk)
+    if outcome is Confirmation.OVER_DAILY_LIMIT:
+        return _refuse(request, BUSY_ADDRESS, 429, article)
+    score = ArticleRating.objects.score_of(reader, article)
+    if score is None:
+        if reader.token is None:
+            return _refuse(request, NO_COOKIE, 403, article)
+        return _refuse(request, NOT_WAITING, 404, article)
+    return _rated(request, article, score, None)
+
+
+def _rated(request, article, score, previous):
+    """The answer to a counted vote: the fresh figures (rating.js), or the article."""
     if wants_fragment(request):
         article.refresh_from_db(fields=RATING_FIELDS)
         return render(request, "articles/includes/rating.html#figures", {"article": article})

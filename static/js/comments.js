@@ -129,14 +129,16 @@ function openReplyForm(link) {
 }
 
 // Every vote button submits the page's one vote form (it holds the CSRF token) to its
-// own comment's address; the answer is that comment's fresh score and buttons.
+// own comment's address; the answer is that comment's fresh score and buttons. A new
+// guest's vote redirects to its confirming address: following it brings back the reader
+// cookie set with the vote, which counts it, and the answer is the same fresh score.
 async function sendVote(form, button) {
   const votes = button.closest("[data-comment-votes]");
   const score = votes.querySelector("[data-comment-score]");
   const data = new FormData(form);
   data.set("value", button.value);
   try {
-    const response = await fetch(button.formAction, { method: "POST", body: data, headers: HEADERS, credentials: "same-origin" });
+    const response = await fetch(button.formAction, { method: "POST", body: data, headers: HEADERS, credentials: "same-origin", redirect: "follow" });
     const body = await response.text();
     if (response.ok) {
       const fresh = parse(body);

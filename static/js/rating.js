@@ -1,5 +1,8 @@
 // Article rating without a reload: the plain form works alone; this sends it by
 // fetch and swaps in the figures the server renders (rating.html#figures).
+// A new guest's vote is answered with a redirect to its confirming address: the
+// browser keeps the reader cookie set with it, and following the redirect brings the
+// cookie back, which counts the vote; that answer carries the new figures.
 
 const GENERIC_ERROR = "Your vote could not be sent. Please reload the page and try again.";
 
@@ -25,6 +28,7 @@ async function sendVote(form) {
       body: data,
       headers: { "X-Requested-With": "fetch" },
       credentials: "same-origin",
+      redirect: "follow",
     });
     const body = await response.text();
     if (!response.ok) {
