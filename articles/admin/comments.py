@@ -2,6 +2,7 @@
 Comment moderation: the queue (pending first), bulk approve / spam / remove,
 "block this email", and blocked addresses. Every status change goes through
 `articles.moderation`, as on the public site, so article counts stay exact.
+Comment votes are listed to find and remove bursts; their comments' scores follow.
 """
 
 from django.contrib import admin, messages
@@ -10,7 +11,8 @@ from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 
 from .. import moderation
-from ..models import BlockedEmail, Comment
+from ..models import BlockedEmail, Comment, CommentVote
+from .ratings import SameAddressFilter, VoteBurstsMixin
 
 
 @admin.register(Comment)
@@ -120,3 +122,30 @@ class BlockedEmailAdmin(admin.ModelAdmin):
     list_display = ("email", "reason", "created_at")
     search_fields = ("email", "reason")
     fields = ("email", "reason")
+
+
+@admin.register(CommentVote)
+class CommentVoteAdmin(VoteBurstsMixin, admin.ModelAdmin):
+    """Votes are read and removed here, never written: readers cast them."""
+
+    list_display = ("comment", "article", "value", "reader", "same_address_column", "created_at")
+    list_filter = (SameAddressFilter, "value", "created_at")
+    list_select_related = ("comment__article",)
+    search_fields = ("comment__article__title",)
+    date_hierarchy = "created_at"
+    fields = ("comment", "article", "value", "reader", "created_at", "updated_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="article", ordering="comment__article")
+    def article(self, vote):
+        return vote.comment.article
+
+    @admin.display(description="reader")
+    def reader(self, vote):
+        return vote.reader_kind

@@ -1,6 +1,7 @@
 """
 Article rating in the admin: the figures on each article, the votes in a list
-(no personal data), a filter for bursts and removals that keep the figures exact.
+(no personal data), filters for bursts (many votes in a short time, or from one
+address on one day) and removals that keep the figures exact.
 """
 
 from datetime import timedelta
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from ..models import ArticleRating
+from ..readers import ADDRESS_VOTES_PER_DAY
 
 # (votes, within): a vote is in a burst when the article got at least `votes`
 # votes within `within` before or after it, e.g. a reader clearing cookies to vote again.
@@ -35,6 +37,51 @@ class BurstFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SameAddressFilter(admin.SimpleListFilter):
+    """Guest votes on one article from one address on one day (votes carry only a hash of
+    the address whose key changes daily), with at least as many others as chosen."""
+
+    title = "votes from one address that day"
+    parameter_name = "same_address"
+    AT_LEAST = {"10": 10, "50": ADDRESS_VOTES_PER_DAY}
+
+    def lookups(self, request, model_admin):
+        return [
+            ("10", "10 or more on the article"),
+            ("50", f"{ADDRESS_VOTES_PER_DAY}, the daily limit, on the article"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.AT_LEAST:
+            return queryset.filter(same_address__gte=self.AT_LEAST[self.value()])
+        return queryset
+
+
+class VoteBurstsMixin:
+    """For the votes' lists: how many votes share each one's address and day, and removal
+    through the queryset's `remove()`, so the figures they count in follow."""
+
+    actions = ("remove_selected",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_same_address()
+
+    @admin.display(description="votes from one address that day", ordering="same_address")
+    def same_address_column(self, vote):
+        return vote.same_address or "–"
+
+    @admin.action(description="Remove selected votes (the counts follow)", permissions=("delete",))
+    def remove_selected(self, request, queryset):
+        removed = queryset.remove()
+        self.message_user(request, f"{removed} vote{pluralize(removed)} removed.", messages.SUCCESS)
+
+    def delete_model(self, request, obj):
+        type(obj).objects.filter(pk=obj.pk).remove()
+
+    def delete_queryset(self, request, queryset):
+        queryset.remove()
+
+
 class ReaderKindFilter(admin.SimpleListFilter):
     title = "reader"
     parameter_name = "reader"
@@ -54,11 +101,11 @@ class ReaderKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(ArticleRating)
-class ArticleRatingAdmin(admin.ModelAdmin):
+class ArticleRatingAdmin(VoteBurstsMixin, admin.ModelAdmin):
     """Votes are read and removed here, never written: readers cast them."""
 
-    list_display = ("article", "score", "reader", "created_at", "updated_at")
-    list_filter = (BurstFilter, ReaderKindFilter, "score", "created_at")
+    list_display = ("article", "score", "reader", "same_address_column", "created_at", "updated_at")
+    list_filter = (BurstFilter, SameAddressFilter, ReaderKindFilter, "score", "created_at")
     list_select_related = ("article",)
     search_fields = ("article__title",)
     date_hierarchy = "created_at"
@@ -74,14 +121,6 @@ class ArticleRatingAdmin(admin.ModelAdmin):
     @admin.display(description="reader")
     def reader(self, vote):
         return vote.reader_kind
-
-    # Both delete paths go through `remove()`, so the articles' figures follow.
-
-    def delete_model(self, request, obj):
-        ArticleRating.objects.filter(pk=obj.pk).remove()
-
-    def delete_queryset(self, request, queryset):
-        queryset.remove()
 
 
 class RatingFiguresMixin:
