@@ -52,6 +52,7 @@ def test_an_editor_enrols_an_app_then_signs_in_with_its_code(
     page.get_by_role("button", name="Log out").click()
     _password_step(page, live_server)
     expect(page.get_by_text("Enter the 6-digit code")).to_be_visible()
+    screenshot(page, "two-factor-sign-in")
     page.goto(f"{live_server.url}/admin/articles/article/")  # still closed without the code
     expect(page.get_by_role("textbox", name="Code")).to_be_visible()
     # The code just used is taken once; the app's next one opens the newsroom.
