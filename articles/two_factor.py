@@ -18,8 +18,11 @@ from base64 import b32encode
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django_otp import user_has_device, verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -143,3 +146,30 @@ def _wait(device):
         return 0
     until = (details or {}).get("locked_until")
     return max(1, int((until - timezone.now()).total_seconds()) + 1) if until else 1
+
+
+def has_staff_powers(user):
+    """Whether `user` acts as staff: signed in, and past the code if they need one."""
+    return user.is_authenticated and (is_verified(user) or not needs_second_step(user))
+
+
+class UnverifiedStaffAreGuestsMiddleware:
+    """A session that gave the password but not yet the code is a guest outside the admin.
+
+    Otherwise a phished password alone would preview drafts, moderate comments and
+    comment with a "staff" mark on the public site. In the admin the real user stays,
+    so that the admin site can ask for the code (and nothing else).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(reverse("admin:index")):
+            user = request.user
+            request.user = SimpleLazyObject(
+                lambda: (
+                    user if not user.is_authenticated or has_staff_powers(user) else AnonymousUser()
+                )
+            )
+        return self.get_response(request)

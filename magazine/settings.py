@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Tells whether this session passed the second sign-in step (`user.is_verified()`).
     "django_otp.middleware.OTPMiddleware",
+    "articles.two_factor.UnverifiedStaffAreGuestsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "articles.readers.ReaderTokenMiddleware",
     "articles.redirects.ArticleRedirectMiddleware",

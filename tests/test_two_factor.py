@@ -14,9 +14,10 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.admin_site import ATTEMPT_RULE, ATTEMPTS_BEFORE_LOCK
+from articles.models import Article
 
 from . import servers
-from .factories import make_editor, make_writer
+from .factories import ArticleFactory, make_editor, make_writer
 
 pytestmark = pytest.mark.django_db
 
@@ -269,3 +270,19 @@ def test_a_burst_of_concurrent_wrong_passwords_gets_at_most_ten_checked(producti
     assert statuses.count(200) == ATTEMPTS_BEFORE_LOCK
     assert statuses.count(429) == burst - ATTEMPTS_BEFORE_LOCK
     assert _post_login(production_server, *_login_form(production_server), PASSWORD) == 429
+
+
+def test_a_password_without_the_code_gives_no_staff_powers_on_the_site(client, seed_article):
+    """A phished password alone neither previews drafts nor comments as staff."""
+    editor = make_editor(username="erin", first_name="Erin")
+    key = TOTPDevice.objects.get(user=editor).bin_key
+    draft = ArticleFactory(title="Embargoed until Friday", status=Article.Status.DRAFT)
+    _sign_in(client, "erin")
+
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    comment_form = client.get(seed_article.get_absolute_url()).content.decode()
+    assert 'value="Erin"' not in comment_form  # the form does not know them either
+
+    client.post(reverse("admin:two-factor"), {"code": _code(key)})
+    preview = client.get(draft.get_absolute_url())
+    assert preview.status_code == 200 and "Embargoed until Friday" in preview.content.decode()
