@@ -21,7 +21,11 @@ import django_otp
 from django.contrib import admin, messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -132,8 +136,29 @@ class MagazineAdminSite(admin.AdminSite):
                 self._for_signed_in_staff(self.recovery_codes),
                 name="two-factor-recovery-codes",
             ),
+            # Ours before Django's: the first pattern that matches /admin/r/... wins.
+            path(
+                "r/<path:content_type_id>/<path:object_id>/",
+                self.admin_view(self.view_on_site),
+                name="view_on_site",
+            ),
             *super().get_urls(),
         ]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        """ "View on site", only for an object this admin shows the user: Django's own
+        sends any staff account to any object's address (a draft's slug is its title)."""
+        try:
+            model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+            model_admin = self.get_model_admin(model)
+            visible = model_admin.has_view_or_change_permission(request) and (
+                model_admin.get_queryset(request).filter(pk=object_id).exists()
+            )
+        except (ContentType.DoesNotExist, admin.sites.NotRegistered, ValueError, ValidationError):
+            visible = False
+        if not visible:
+            raise Http404("Nothing to view on the site here.")
+        return shortcut(request, content_type_id, object_id)
 
     def login(self, request, extra_context=None):
         if request.method != "POST":

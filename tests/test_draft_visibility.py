@@ -212,14 +212,6 @@ ROUTES = [
     ),
 ]
 
-# Leaks in code this change does not own (issue #15 names who fixes them): the comment
-# pages show "On <article title>" to anyone holding a comment's number, and the admin's
-# "View on site" (/admin/r/…) redirects any staff account to any article's address.
-NOT_YET = {
-    "edit a comment": ({"reader", "contributor", "other_writer"}, "articles/views/comments.py"),
-    "delete a comment": ({"reader", "contributor", "other_writer"}, "articles/views/comments.py"),
-    "admin view on site": ({"other_writer"}, "articles/admin_site.py"),
-}
 
 
 def _request(client, method, url):
@@ -233,10 +225,7 @@ def _request(client, method, url):
 def _matrix():
     for name, kind, method, url in ROUTES:
         for person in PEOPLE:
-            marks = ()
-            if person in NOT_YET.get(name, ((), ""))[0]:
-                marks = pytest.mark.xfail(strict=True, reason=f"{NOT_YET[name][1]}: issue #15")
-            yield pytest.param(person, kind, method, url, id=f"{name}-{person}", marks=marks)
+            yield pytest.param(person, kind, method, url, id=f"{name}-{person}")
 
 
 @pytest.mark.parametrize(("person", "kind", "method", "url"), list(_matrix()))
