@@ -390,11 +390,6 @@ def _queries(client, url):
     return len(queries)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs articles/views/comments.py load_threads to load comments through "
-    "article.comments with select_related('user__author_profile') (see the report)",
-)
 @pytest.mark.parametrize("viewer", ["anonymous", "signed-in"])
 def test_marks_cost_no_query_per_comment(seed_article, viewer):
     writer = UserFactory()
