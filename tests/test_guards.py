@@ -57,6 +57,7 @@ def test_ip_addresses_are_only_kept_hashed(settings):
     assert readers.client_ip(proxied) == "198.51.100.2"  # the hop our proxy added
 
 
+@pytest.mark.django_db  # without Redis the counters are rows (atomic under concurrency)
 @pytest.mark.usefixtures("one_rate_limit_window")
 def test_rate_limit_allows_up_to_the_limit_then_refuses():
     rule = ratelimit.Rule(limit=3, period=60)

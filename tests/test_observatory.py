@@ -13,8 +13,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django_otp.oath import TOTP
 
-from .factories import UserFactory, started_token
+from .factories import UserFactory, give_totp_device, started_token
 from .test_project import PRODUCTION_ENV
 
 pytestmark = pytest.mark.django_db
@@ -229,8 +230,9 @@ def test_cookies(production, seed_article, settings):
 
 
 def test_the_session_cookie_works_under_its_prefixed_name(production, seed_article):
-    """Signing in to the admin still works with the __Host- names, CSRF checks on."""
-    UserFactory(username="editor", is_staff=True, is_superuser=True)
+    """Signing in to the admin (password, then code) works with the __Host- names, CSRF on."""
+    editor = UserFactory(username="editor", is_staff=True, is_superuser=True)
+    key = give_totp_device(editor).bin_key
     client = https_client(enforce_csrf_checks=True)
     login = client.get(reverse("admin:login"))
     token = login.context["csrf_token"]
@@ -239,6 +241,14 @@ def test_the_session_cookie_works_under_its_prefixed_name(production, seed_artic
         {"username": "editor", "password": "correct horse battery staple",
          "csrfmiddlewaretoken": token},
         HTTP_REFERER=f"https://{HOST}/admin/login/",
+    )  # fmt: skip
+    assert response.status_code == 302
+    second_step = reverse("admin:two-factor")
+    response = client.post(
+        second_step,
+        {"code": f"{TOTP(key).token():06d}",
+         "csrfmiddlewaretoken": client.cookies["__Host-csrftoken"].value},
+        HTTP_REFERER=f"https://{HOST}{second_step}",
     )  # fmt: skip
     assert response.status_code == 302
     assert client.get(reverse("admin:index")).status_code == 200

@@ -35,7 +35,7 @@ def test_a_vote_taken_by_one_worker_shows_from_every_worker_at_once(production_s
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     csrf_cookie = next(c for c in servers.cookie_pairs(set_cookies) if "csrftoken" in c)
     article_id = re.search(r'action="/ratings/(\d+)/"', html).group(1)
-    status, _, _ = servers.request(
+    status, set_cookies, _ = servers.request(
         port,
         "POST",
         f"/ratings/{article_id}/",
@@ -44,6 +44,15 @@ def test_a_vote_taken_by_one_worker_shows_from_every_worker_at_once(production_s
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": csrf_cookie,
         },
+    )
+    assert status == 302
+    # A new guest's vote counts when their browser follows the redirect with its cookie.
+    reader_cookie = next(c for c in servers.cookie_pairs(set_cookies) if c.startswith("reader="))
+    status, _, _ = servers.request(
+        port,
+        "GET",
+        f"/ratings/{article_id}/confirm/",
+        headers={"Cookie": f"{csrf_cookie}; {reader_cookie}"},
     )
     assert status == 302
 
