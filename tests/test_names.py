@@ -24,6 +24,7 @@ from .factories import (
     ArticleFactory,
     AuthorFactory,
     CommentFactory,
+    SubmissionFactory,
     UserFactory,
     make_editor,
     started_token,
@@ -417,3 +418,13 @@ def test_a_guest_comment_costs_no_query_for_its_mark(seed_article):
     with CaptureQueriesContext(connection) as queries:
         assert comment.newsroom_role == ""
     assert len(queries) == 0
+
+
+def test_the_admin_lists_show_names_isolated(client, seed_article):
+    """A name written right to left cannot turn an editor's list row around."""
+    CommentFactory(article=seed_article, name="\u05d3\u05e0\u05d4")
+    SubmissionFactory(name="\u05d3\u05e0\u05d4")
+    client.force_login(make_editor())
+    for changelist in ("admin:articles_comment_changelist", "admin:articles_submission_changelist"):
+        html = client.get(reverse(changelist)).content.decode()
+        assert "<bdi>\u05d3\u05e0\u05d4</bdi>" in html, changelist

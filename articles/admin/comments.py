@@ -17,7 +17,15 @@ from .ratings import SameAddressFilter, VoteBurstsMixin
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ("excerpt_column", "status", "article", "name", "email", "created_at", "score")
+    list_display = (
+        "excerpt_column",
+        "status",
+        "article",
+        "name_column",
+        "email",
+        "created_at",
+        "score",
+    )
     list_filter = ("status", "created_at", ("article", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("article__category",)
     search_fields = ("body", "name", "email", "article__title")
@@ -59,6 +67,11 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="comment")
     def excerpt_column(self, comment):
         return comment.excerpt
+
+    @admin.display(description="name", ordering="name")
+    def name_column(self, comment):
+        """Isolated, so a name written right to left cannot turn the row around."""
+        return format_html("<bdi>{}</bdi>", comment.name)
 
     @admin.display(description="in reply to")
     def in_reply_to(self, comment):
