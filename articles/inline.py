@@ -4,7 +4,7 @@ Inline feedback: comments and editors' questions anchored to a passage of an art
 An anchor is a body block's stable id (see `articles.richtext`) and the exact words
 within it (the quote, plain text with whitespace collapsed). This module checks
 anchors when they are made, finds them again when an editor changes the body
-(`reanchor`, called by `Article.save`), and gathers what the article page shows
+(`reanchor`, called by `articles.publishing`), and gathers what the article page shows
 beside each passage with a fixed number of queries (`passages`).
 """
 

@@ -285,14 +285,14 @@ def accept_submission(submission, by=None, message=""):
     return article
 
 
-def article_published(article):
+def article_published(article, by=None):
     """Called when an article is published: its submission, if any, becomes published."""
     for submission in Submission.objects.filter(article=article, status=Status.ACCEPTED):
         message = ""
         if article.publish_at and article.publish_at > timezone.now():
             when = dateformat.format(timezone.localtime(article.publish_at), "j F Y, H:i")
             message = f"Your story is scheduled to appear on {when}."
-        _step(submission, Status.PUBLISHED, message)
+        _step(submission, Status.PUBLISHED, message, by)
 
 
 # Mail.

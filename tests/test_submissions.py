@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from articles import submissions
+from articles import publishing, submissions
 from articles.models import Article, Category, OutgoingMail, Pack, Submission, SubmissionImage
 from articles.views.submissions import max_request_bytes
 
@@ -265,6 +265,22 @@ def test_publishing_through_the_article_form_publishes_the_submission(client, co
     assert response.status_code == 302
     submission.refresh_from_db()
     assert submission.status == Submission.Status.PUBLISHED
+
+
+def test_the_submission_history_names_the_editor_who_published_the_article(client, committed):
+    submission = SubmissionFactory()
+    article = submissions.accept_submission(submission)
+    editor = make_editor()
+    client.force_login(editor)
+    committed(
+        client.post,
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [article.pk]},
+    )
+    published = submission.events.get(status=Submission.Status.PUBLISHED)
+    assert published.created_by == editor
+    history = client.get(reverse("admin:articles_submission_change", args=[submission.pk]))
+    assert editor.username in history.content.decode().split("History (the contributor")[1]
 
 
 def test_a_returning_contributor_keeps_their_author_profile():
@@ -659,7 +675,7 @@ def test_two_clicks_at_the_same_moment_store_one_submission(settings):
 def test_a_scheduled_article_tells_the_contributor_when_without_linking_it_early(client):
     submission = SubmissionFactory()
     article = submissions.accept_submission(submission)
-    article.publish(when=timezone.now() + timezone.timedelta(days=2))
+    publishing.publish(article, when=timezone.now() + timezone.timedelta(days=2))
     submission.refresh_from_db()
     assert submission.status == Submission.Status.PUBLISHED
     assert "scheduled to appear on" in submission.events.last().message

@@ -4,7 +4,7 @@ from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 from taggit.managers import TaggableManager
 
-from .. import roles, submissions
+from .. import publishing, roles
 from ..models import Agency, Article, Author, Category, SiteSettings
 from .inline import InlineFeedbackMixin
 from .ratings import RatingFiguresMixin
@@ -116,9 +116,7 @@ class ArticleAdmin(InlineFeedbackMixin, RatingFiguresMixin, admin.ModelAdmin):
             raise PermissionDenied("Only editors can publish, schedule or archive articles.")
         if not change:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        if obj.status == Article.Status.PUBLISHED:
-            submissions.article_published(obj)
+        publishing.save_article(obj, by=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -139,7 +137,7 @@ class ArticleAdmin(InlineFeedbackMixin, RatingFiguresMixin, admin.ModelAdmin):
     @admin.action(description="Publish selected articles now", permissions=("publish",))
     def publish_selected(self, request, queryset):
         for article in queryset:
-            article.publish()
+            publishing.publish(article, by=request.user)
         self.message_user(
             request,
             f"Published {len(queryset)} article{pluralize(len(queryset))}.",
@@ -151,7 +149,7 @@ class ArticleAdmin(InlineFeedbackMixin, RatingFiguresMixin, admin.ModelAdmin):
     )
     def unpublish_selected(self, request, queryset):
         for article in queryset:
-            article.unpublish()
+            publishing.unpublish(article)
         self.message_user(
             request,
             f"Unpublished {len(queryset)} article{pluralize(len(queryset))}.",

@@ -4,7 +4,6 @@ import functools
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models, transaction
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -12,6 +11,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from .. import images, pagecache, richtext, roles, search
+from .agencies import Agency
 from .categories import Category
 from .people import Author
 from .redirects import ArticleRedirect
@@ -33,35 +33,6 @@ BODY_EXTENSIONS = {
     "Blockquote": True,
     "HardBreak": True,
 }
-
-
-class Agency(models.Model):
-    """A news agency credited in an article's "With reporting by …" line."""
-
-    name = models.CharField(max_length=100, unique=True)
-    url = models.URLField(blank=True)
-
-    class Meta:
-        ordering = (Lower("name"),)
-        verbose_name_plural = "agencies"
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self._articles_changed(self.articles.values_list("pk", flat=True))
-
-    def delete(self, *args, **kwargs):
-        crediting = list(self.articles.values_list("pk", flat=True))
-        result = super().delete(*args, **kwargs)
-        self._articles_changed(crediting)
-        return result
-
-    @staticmethod
-    def _articles_changed(article_ids):
-        """The pages of the articles crediting the agency show its new name."""
-        pagecache.invalidate(*map(pagecache.article_page, article_ids))
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -270,8 +241,7 @@ class Article(models.Model):
             self.slug = self.unique_slug()
         if self.status == self.Status.PUBLISHED and not self.publish_at:
             self.publish_at = timezone.now()
-        previous_html, adding = self.body_html, self._state.adding
-        self.body_html = richtext.render_body(self.body, previous_html)
+        self.body_html = richtext.render_body(self.body, self.body_html)
         self.body_text = search.plain_text(self.body_html)
         self.search_text = self.make_search_text()
         new_image = images.store_new_upload(self, "image")
@@ -291,11 +261,6 @@ class Article(models.Model):
             search.store_vectors(Article.objects.filter(pk=self.pk))
         if new_image:
             images.make_renditions(self.image)
-        if not adding and self.body_html != previous_html:
-            # Imported here: articles.inline needs the models loaded.
-            from ..inline import reanchor
-
-            reanchor(self)
         pagecache.invalidate(pagecache.article_page(self.pk), "articles")
 
     def get_absolute_url(self):
@@ -366,16 +331,15 @@ class Article(models.Model):
     def publish(self, when=None):
         """Publish now, or schedule for `when`; an article already live keeps its date.
 
-        A submission behind the article becomes published too.
+        Returns whether the row changed. The row only: editors publish through
+        `articles.publishing.publish()`, which also tells a contributor behind it.
         """
-        from ..submissions import article_published  # the workflow module imports the models
-
         if when is None and self.is_published:
-            return
+            return False
         self.status = self.Status.PUBLISHED
         self.publish_at = when or timezone.now()
         self.save()
-        article_published(self)
+        return True
 
     def unpublish(self):
         """Back to draft: the article leaves the site at once."""

@@ -24,14 +24,9 @@ class ArticleRedirectQuerySet(models.QuerySet):
 
     def target(self, path):
         """The published article that used to live at `path`, or None."""
-        from .articles import Article
-
-        redirect = (
-            self.filter(old_path=path, article__in=Article.objects.published())
-            .select_related("article__category")
-            .first()
-        )
-        return redirect.article if redirect else None
+        redirect = self.filter(old_path=path).select_related("article__category").first()
+        # `is_published` mirrors `Article.objects.published()`; old paths are unique.
+        return redirect.article if redirect and redirect.article.is_published else None
 
 
 def _article_path(category_path, slug):
