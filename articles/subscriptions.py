@@ -13,7 +13,8 @@ Email subscriptions: subscribing, confirming, unsubscribing, and who gets which 
   moderation (`comments_held`) is announced to the editors in
   MAGAZINE_MODERATION_EMAILS and the article's author.
 
-Mails are built and sent by tasks (`articles.tasks`) after the commit.
+Mails are built by this module's tasks and sent through the outbox (`articles.tasks`),
+after the commit.
 """
 
 from datetime import timedelta
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
@@ -183,13 +185,27 @@ def erase(emails):
 def comments_approved(comment_ids):
     """These comments just became approved: notify their subscribers after commit."""
     for comment_id in comment_ids:
-        tasks.enqueue_on_commit(tasks.notify_subscribers, comment_id)
+        tasks.enqueue_on_commit(notify_subscribers, comment_id)
 
 
 def comments_held(comment_ids):
     """These comments now wait for moderation: tell the moderators after commit."""
     for comment_id in comment_ids:
-        tasks.enqueue_on_commit(tasks.notify_moderators, comment_id)
+        tasks.enqueue_on_commit(notify_moderators, comment_id)
+
+
+@task
+def notify_subscribers(comment_id):
+    """Mail the subscribers who hear of this newly approved comment."""
+    with transaction.atomic():
+        return send_notifications(comment_id)
+
+
+@task
+def notify_moderators(comment_id):
+    """Mail editors and the article's author about a comment waiting for moderation."""
+    with transaction.atomic():
+        return send_moderation_requests(comment_id)
 
 
 # --- Who gets what -------------------------------------------------------------------

@@ -1,5 +1,9 @@
 """
-Background work, through Django's Tasks framework (`django.tasks`).
+Background work, through Django's Tasks framework (`django.tasks`), and the outbox.
+
+The layer under the workflows: it imports models only. A workflow that needs work done
+after the commit defines that task beside the work (`subscriptions.notify_subscribers`)
+and enqueues it with `enqueue_on_commit()`.
 
 Mail never goes out inside a reader's request: `queue_email()` stores it in the
 outbox (`OutgoingMail`) in the caller's transaction and enqueues `send_email`
@@ -29,7 +33,6 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import subscriptions
 from .models import OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -172,17 +175,3 @@ def send_email(mail_id):
         status=OutgoingMail.Status.SENT, sent_at=timezone.now(), last_error=""
     )
     return "sent"
-
-
-@task
-def notify_subscribers(comment_id):
-    """Mail the subscribers who hear of this newly approved comment."""
-    with transaction.atomic():
-        return subscriptions.send_notifications(comment_id)
-
-
-@task
-def notify_moderators(comment_id):
-    """Mail editors and the article's author about a comment waiting for moderation."""
-    with transaction.atomic():
-        return subscriptions.send_moderation_requests(comment_id)
