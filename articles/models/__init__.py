@@ -1,4 +1,5 @@
-from .articles import Agency, Article
+from .agencies import Agency
+from .articles import Article
 from .categories import Category
 from .comments import BlockedEmail, Comment, CommentVote
 from .inline import FeedbackQuestion
