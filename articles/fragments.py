@@ -35,7 +35,10 @@ from django.utils.safestring import mark_safe
 from . import pagecache
 from .models import ArticleRating, Comment, CommentVote
 from .models.comments import comments_open
+from .readers import Reader
 
+# Whom kept markup is rendered for: a reader with nothing of their own anywhere.
+STRANGER = Reader(user=None, token=None)
 PARTIAL = "articles/includes/comments.html#comment"
 # Templates whose source shapes a comment's markup: a deploy that edits them changes every key.
 SOURCES = ("articles/includes/comments.html", "articles/includes/inline.html")

@@ -7,31 +7,20 @@ anonymously stay cacheable and cookie-free. The database stores only a hash of
 the token; rate limits use a keyed hash of the IP address, held in the cache.
 Guest votes carry a hash of the address whose key changes every day
 (`vote_address_hash`), so they can be counted per network and day, and only that.
+What rows keep of a reader, and `by_reader()`, are in `articles.models.readers`.
 """
 
 import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import CheckConstraint, Q, UniqueConstraint
 from django.utils import timezone
 
 COOKIE_NAME = "reader"
 COOKIE_SALT = "articles.readers"
 COOKIE_MAX_AGE = 2 * 365 * 24 * 3600
-
-# Guest votes one address may cast on one article (or on one article's comments) in a
-# day: generous, since a school or an office is one address behind its router.
-ADDRESS_VOTES_PER_DAY = 50
-# How long a new guest's vote waits for their browser to come back with the cookie.
-PENDING_VOTE_LIFETIME = timedelta(hours=1)
-
-
-class TooManyVotesFromAddress(Exception):
-    """The address has had its day's guest votes on this article."""
 
 
 def keyed_hash(value, purpose):
@@ -118,33 +107,3 @@ class ReaderTokenMiddleware:
                 samesite="Lax",
             )
         return response
-
-
-class ByReaderQuerySet:
-    """For models that record who acted by `user` or, for guests, `reader_hash`."""
-
-    def by_reader(self, reader):
-        """What one reader did (an account, or a guest's token)."""
-        if reader.user:
-            return self.filter(user=reader.user)
-        if reader.token:
-            return self.filter(reader_hash=reader.token_hash)
-        return self.none()
-
-
-def one_per_reader_constraints(target, prefix):
-    """A user or a guest token, never both; one row per reader and `target`."""
-    return [
-        CheckConstraint(
-            condition=Q(user__isnull=True) | Q(reader_hash=""),
-            name=f"{prefix}_user_or_guest_not_both",
-        ),
-        UniqueConstraint(
-            fields=(target, "user"), condition=Q(user__isnull=False), name=f"{prefix}_one_per_user"
-        ),
-        UniqueConstraint(
-            fields=(target, "reader_hash"),
-            condition=~Q(reader_hash=""),
-            name=f"{prefix}_one_per_guest",
-        ),
-    ]

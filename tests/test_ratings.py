@@ -14,10 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import ratelimit, readers
+from articles import ratelimit, readers, voting
 from articles.models import Article, ArticleRating
 from articles.readers import Reader
-from articles.views import ratings as rating_views
 
 from .factories import ArticleFactory, UserFactory, make_editor, make_writer
 
@@ -298,7 +297,7 @@ def test_one_reader_is_limited_to_ten_votes_a_minute_from_any_address(client, se
 
 @pytest.mark.usefixtures("one_rate_limit_window")
 def test_one_address_is_limited_even_for_readers_without_cookies(seed_article):
-    limit = rating_views.ADDRESS_LIMIT.limit
+    limit = voting.RATING_ADDRESS_LIMIT.limit
     for _ in range(limit):
         response = vote(Client(), seed_article, 3, REMOTE_ADDR="192.0.2.1", follow=True)
         assert response.status_code == 200
@@ -373,8 +372,8 @@ def test_a_hundred_readers_voting_at_once_give_a_hundred_votes_and_the_right_ave
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifty_votes_at_once_from_one_reader_give_one_vote(monkeypatch):
-    monkeypatch.setattr(rating_views, "READER_LIMIT", ratelimit.Rule(1000, 60))
-    monkeypatch.setattr(rating_views, "ADDRESS_LIMIT", ratelimit.Rule(1000, 60))
+    monkeypatch.setattr(voting, "RATING_READER_LIMIT", ratelimit.Rule(1000, 60))
+    monkeypatch.setattr(voting, "RATING_ADDRESS_LIMIT", ratelimit.Rule(1000, 60))
     article = ArticleFactory()
     cookie = reader_cookie("one-reader-many-tabs")
 
@@ -562,3 +561,37 @@ def test_writers_cannot_reset_ratings_or_see_votes(client):
     article.refresh_from_db()
     assert article.rating_count == 2
     assert client.get(reverse("admin:articles_articlerating_changelist")).status_code == 403
+
+
+# --- One base for what readers do (issue 16) ---------------------------------------
+
+
+def test_every_reader_action_keeps_an_account_or_a_guest_token_never_both(seed_article):
+    """Ratings, comment votes and comments record their reader one way: by_reader()
+    finds exactly one reader's rows, for an account or a guest, and the database refuses
+    a row that claims both (comments could, before they shared the votes' base)."""
+    from articles.models import Comment, CommentVote
+
+    from .factories import CommentFactory
+
+    user, guest = UserFactory(), Reader(None, "a-guest-token")
+    someone = Reader(None, "someone-else")
+    comment = CommentFactory(article=seed_article)
+    rows = {
+        ArticleRating: lambda **who: ArticleRating.objects.create(
+            article=ArticleFactory(), score=3, **who
+        ),
+        CommentVote: lambda **who: CommentVote.objects.create(comment=comment, value=1, **who),
+        Comment: lambda **who: CommentFactory(article=seed_article, **who),
+    }
+    for model, make in rows.items():
+        by_account = make(user=user)
+        by_guest = make(reader_hash=guest.token_hash)
+        make(reader_hash=someone.token_hash)
+        assert list(model.objects.filter(pk__gt=0).by_reader(Reader(user, None))) == [by_account]
+        assert list(model.objects.by_reader(guest)) == [by_guest]
+        assert model.objects.by_reader(Reader(None, None)).count() == 0
+        assert by_account.is_by(Reader(user, None)) and by_guest.is_by(guest)
+        assert (by_account.reader_kind, by_guest.reader_kind) == ("user", "guest")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            make(user=UserFactory(), reader_hash=someone.token_hash + "x")

@@ -17,13 +17,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import readers
+from articles import readers, voting
 from articles.models import Article, ArticleRating, Comment, CommentVote
 from articles.models.comments import PendingCommentVote
 from articles.models.ratings import PendingRating
 from articles.ratelimit import Rule
-from articles.views import comments as comment_views
-from articles.views import ratings as rating_views
 
 from .factories import ArticleFactory, CommentFactory, make_editor
 
@@ -38,10 +36,10 @@ DAILY = 50
 def no_rate_limits(monkeypatch):
     """Per-minute limits out of the way: these tests are about what counts, not how fast."""
     plenty = Rule(limit=10_000, period=60)
-    monkeypatch.setattr(rating_views, "READER_LIMIT", plenty)
-    monkeypatch.setattr(rating_views, "ADDRESS_LIMIT", plenty)
-    monkeypatch.setattr(comment_views, "VOTE_RULES", (plenty,))
-    monkeypatch.setattr(comment_views, "ADDRESS_VOTE_RULES", (plenty,), raising=False)
+    monkeypatch.setattr(voting, "RATING_READER_LIMIT", plenty)
+    monkeypatch.setattr(voting, "RATING_ADDRESS_LIMIT", plenty)
+    monkeypatch.setattr(voting, "COMMENT_VOTE_RULES", (plenty,))
+    monkeypatch.setattr(voting, "COMMENT_VOTE_ADDRESS_RULES", (plenty,))
 
 
 @pytest.fixture
@@ -270,7 +268,7 @@ def test_with_javascript_the_redirect_confirms_and_brings_the_new_figures(ballot
 
 
 def test_comment_votes_over_the_per_address_rule_get_a_429_with_a_readable_message(seed_article):
-    limit = comment_views.ADDRESS_VOTE_RULES[0].limit
+    limit = voting.COMMENT_VOTE_ADDRESS_RULES[0].limit
     # Readers with their cookies, each voting once: only the shared address is over a limit.
     # Spread over articles, so that no article reaches its daily bound first.
     comments = [CommentFactory(article=ArticleFactory()) for _ in range(limit // 20 + 1)]

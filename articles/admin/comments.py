@@ -10,7 +10,7 @@ from django.db.models import Case, Value, When
 from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 
-from .. import moderation
+from .. import comments, moderation
 from ..models import BlockedEmail, Comment, CommentVote
 from .ratings import SameAddressFilter, VoteBurstsMixin
 
@@ -87,7 +87,7 @@ class CommentAdmin(admin.ModelAdmin):
         if change and "status" in form.changed_data:
             obj.status = form.initial["status"]
         if change and "body" in form.changed_data:
-            obj.edit(obj.body)
+            comments.edit_comment(obj, obj.body, request.user)
         else:
             obj.save()
         moderation.set_status([obj.pk], new_status)

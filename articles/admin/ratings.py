@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from ..models import ArticleRating
-from ..readers import ADDRESS_VOTES_PER_DAY
+from ..models.votes import ADDRESS_VOTES_PER_DAY
 
 # (votes, within): a vote is in a burst when the article got at least `votes`
 # votes within `within` before or after it, e.g. a reader clearing cookies to vote again.

@@ -2,7 +2,6 @@ import hashlib
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
 from .. import names
 from ..antispam import SpamGuardMixin
@@ -21,7 +20,8 @@ BODY_ERRORS = {
 
 
 class CommentForm(SpamGuardMixin, forms.ModelForm):
-    """A new comment or reply. The article, reader and status are set by the view."""
+    """A new comment or reply; `articles.comments.post_comment` stores it, with its
+    reader and the status the moderation queue gives it."""
 
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # Email subscriptions (issue 6): see articles/subscriptions.py.
@@ -85,17 +85,6 @@ class CommentForm(SpamGuardMixin, forms.ModelForm):
             raise ValidationError(BODY_ERRORS["required"], code="required")
         return body
 
-    def clean(self):
-        cleaned_data = super().clean()
-        body, email = cleaned_data.get("body"), cleaned_data.get("email")
-        # Looked up once here; the view shows it instead of storing the comment again.
-        self.earlier = self.earlier_comment()
-        if self.earlier is not None:
-            return cleaned_data
-        if body and email and self._is_duplicate(body, email):
-            raise ValidationError("You already posted this comment here.", code="duplicate")
-        return cleaned_data
-
     @property
     def idempotency_key(self):
         """The same form sent again gives the same key; None without a nonce.
@@ -110,24 +99,13 @@ class CommentForm(SpamGuardMixin, forms.ModelForm):
         text = "\n".join([self.form_nonce, *sent, self.cleaned_data.get("body", "")])
         return hashlib.sha256(text.encode()).hexdigest()
 
-    earlier = None  # set by clean(): the comment this very form already stored
-
-    def earlier_comment(self):
-        """The comment this very form already stored, when it is sent a second time."""
-        key = self.idempotency_key
-        return Comment.objects.filter(idempotency_key=key).first() if key else None
-
-    def _is_duplicate(self, body, email):
-        same_person = Q(email=email.strip().lower())
-        if self.reader.user:
-            same_person |= Q(user=self.reader.user)
-        elif self.reader.token:
-            same_person |= Q(reader_hash=self.reader.token_hash)
-        return (
-            Comment.objects.filter(same_person, article=self.article, body=body)
-            .exclude(status=Comment.Status.REMOVED)
-            .exists()
-        )
+    def unsaved_comment(self):
+        """The comment this form sends, for `articles.comments.post_comment` to store."""
+        comment = self.save(commit=False)
+        comment.article = self.article
+        comment.parent = self.cleaned_data["parent"]
+        comment.idempotency_key = self.idempotency_key
+        return comment
 
 
 class CommentEditForm(forms.ModelForm):

@@ -13,27 +13,27 @@ approved-comment count (`Article.comment_count`) exact with F() updates.
 """
 
 import functools
-from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import urlize
 
 from .. import pagecache, richtext
-from ..readers import (
-    ADDRESS_VOTES_PER_DAY,
-    ByReaderQuerySet,
-    Reader,
-    TooManyVotesFromAddress,
-    one_per_reader_constraints,
-)
 from .articles import Article
+from .blocklist import BlockedEmail as BlockedEmail  # re-exported for models/__init__
 from .inline import QUOTE_MAX_LENGTH
-from .votes import Confirmation, PendingVote, address_hash_field
+from .readers import (
+    ReaderAction,
+    ReaderActionQuerySet,
+    one_per_reader_constraints,
+    reader_filter,
+    user_or_guest_constraint,
+)
+from .votes import PendingVote, Vote, VoteQuerySet
 
 MAX_DEPTH = 5
 MAX_LENGTH = 5000
@@ -61,7 +61,7 @@ def comments_open(article, now=None):
     return (now or timezone.now()) < article.publish_at + timedelta(days=days)
 
 
-class CommentQuerySet(ByReaderQuerySet, models.QuerySet):
+class CommentQuerySet(ReaderActionQuerySet):
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
 
@@ -70,26 +70,10 @@ class CommentQuerySet(ByReaderQuerySet, models.QuerySet):
 
     def visible_to(self, reader):
         """Approved comments, plus the reader's own ones awaiting moderation."""
-        return self.filter(_visible(reader))
+        return self.filter(visible_q(reader))
 
     def top_level(self):
         return self.filter(parent__isnull=True)
-
-    def threads_for(self, reader, sort):
-        """Top-level comments in the reader's chosen order.
-
-        A removed one stays (shown as removed) while its thread has approved replies.
-        """
-        answered = Exists(
-            Comment.objects.filter(thread=OuterRef("pk"), status=Comment.Status.APPROVED).exclude(
-                pk=OuterRef("pk")
-            )
-        )
-        return (
-            self.top_level()
-            .filter(_visible(reader) | (Q(status=Comment.Status.REMOVED) & answered))
-            .order_by(*THREAD_ORDER[sort])
-        )
 
     def in_threads(self, thread_ids, reader, sort):
         """The comments of these threads: threads in the chosen order, each in tree order.
@@ -100,9 +84,8 @@ class CommentQuerySet(ByReaderQuerySet, models.QuerySet):
             f"-thread__{field[1:]}" if field.startswith("-") else f"thread__{field}"
             for field in THREAD_ORDER[sort]
         ]
-        shown = Q(status__in=(Comment.Status.APPROVED, Comment.Status.REMOVED)) | _pending_of(
-            reader
-        )
+        shown = Q(status__in=(Comment.Status.APPROVED, Comment.Status.REMOVED))
+        shown |= _pending_of(reader)
         return self.filter(thread__in=thread_ids).filter(shown).order_by(*thread_order, "path")
 
 
@@ -117,38 +100,17 @@ def _comment_url(name, pk):
 
 
 def _pending_of(reader):
-    return Q(status=Comment.Status.PENDING) & (
-        Q(user=reader.user)
-        if reader.user
-        else Q(reader_hash=reader.token_hash)
-        if reader.token
-        else Q(pk__in=[])
-    )
+    return Q(status=Comment.Status.PENDING) & reader_filter(reader)
 
 
-def _visible(reader):
+def visible_q(reader):
+    """What `reader` may see: approved comments and their own awaiting moderation."""
     return Q(status=Comment.Status.APPROVED) | _pending_of(reader)
 
 
-def prune_for_display(comments, reader):
-    """Mark what each loaded comment shows; drop removed ones nobody replied to visibly.
+class Comment(ReaderAction):
+    """A reader's comment or reply: by their account or guest token (see ReaderAction)."""
 
-    `comments` is in tree order, so children come after their parents.
-    """
-    kept, needed = [], set()
-    for comment in reversed(comments):
-        comment.shown = comment.is_approved or (
-            comment.status == Comment.Status.PENDING and comment.is_by(reader)
-        )
-        if comment.shown or comment.pk in needed:
-            kept.append(comment)
-            if comment.parent_id:
-                needed.add(comment.parent_id)
-    kept.reverse()
-    return kept
-
-
-class Comment(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Awaiting moderation"
         APPROVED = "approved", "Approved"
@@ -172,19 +134,6 @@ class Comment(models.Model):
     path = models.CharField(max_length=(PATH_DIGITS + 1) * MAX_DEPTH, editable=False, default="")
     name = models.CharField(max_length=80)
     email = models.EmailField(help_text="Never shown on the site.")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="comments",
-    )
-    reader_hash = models.CharField(
-        max_length=64,
-        blank=True,
-        editable=False,
-        help_text="A keyed hash of a guest's reader token; the token itself is never stored.",
-    )
     body = models.TextField("text", max_length=MAX_LENGTH)
     body_html = models.TextField(editable=False, default="")
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
@@ -250,6 +199,7 @@ class Comment(models.Model):
             models.UniqueConstraint(
                 fields=("idempotency_key",), name="comment_unique_idempotency_key"
             ),
+            user_or_guest_constraint("comment"),
         ]
 
     def __str__(self):
@@ -330,11 +280,6 @@ class Comment(models.Model):
         """The comment a reply to this one hangs under: deeper replies stay at the cap."""
         return self if self.depth < MAX_DEPTH else self.parent
 
-    def is_by(self, reader):
-        if reader.user:
-            return self.user_id == reader.user.pk
-        return bool(reader.token) and self.reader_hash == reader.token_hash
-
     def can_change(self, reader, now=None):
         """Its author for 15 minutes after posting; editors at any time."""
         if self.status not in (self.Status.PENDING, self.Status.APPROVED):
@@ -356,166 +301,56 @@ THREAD_ORDER = {
 }
 
 
-def _check_vote(value):
-    if value not in (CommentVote.UP, CommentVote.DOWN):
-        raise ValueError(f"A vote is +1 or -1, not {value!r}.")
+class CommentVoteQuerySet(VoteQuerySet):
+    target, value_field, article_lookup = "comment", "value", "comment__article"
 
+    def check_value(self, value):
+        if value not in (CommentVote.UP, CommentVote.DOWN):
+            raise ValueError(f"A vote is +1 or -1, not {value!r}.")
 
-class CommentVoteQuerySet(ByReaderQuerySet, models.QuerySet):
-    def value_of(self, reader, comment):
-        """The reader's vote on the comment (+1 or -1), or None."""
-        if not (reader.user or reader.token):
-            return None
-        return (
-            self.by_reader(reader).filter(comment=comment).values_list("value", flat=True).first()
-        )
+    def lock(self, target_ids):
+        # Comments in id order, as moderation locks them: two lockers cannot deadlock.
+        locked = Comment.objects.select_for_update().filter(pk__in=target_ids).order_by("pk")
+        return set(locked.values_list("article_id", flat=True))
 
-    def vote(self, comment, reader, value, address_hash=""):
-        """Record the reader's vote or change it; return the comment's new score.
+    def lock_article_of(self, target):
+        # The article's lock (after the comment's, as moderation takes them) serializes
+        # the count of its comments' votes from one address.
+        article = Article.objects.select_for_update().filter(pk=target.article_id)
+        list(article.values_list("pk", flat=True))
 
-        A guest's new vote with an `address_hash` (`readers.vote_address_hash`) counts only
-        while that address has fewer than ADDRESS_VOTES_PER_DAY votes on the article's
-        comments, else TooManyVotesFromAddress.
-        """
-        _check_vote(value)
-        if reader.user:
-            identity = {"user": reader.user}
-        elif reader.token:
-            identity = {"reader_hash": reader.token_hash}
-        else:
-            raise ValueError("A vote needs a signed-in reader or a guest token.")
-        with transaction.atomic():
-            # The comment's row lock serializes votes on it: the score stays exact.
-            locked = Comment.objects.select_for_update().only("pk").get(pk=comment.pk)
-            vote = self.filter(comment=locked, **identity).first()
-            if vote is None:
-                if reader.user:
-                    address_hash = ""  # the bound is for guests; accounts are theirs
-                elif address_hash:
-                    # The article's lock (after the comment's, as moderation takes them)
-                    # serializes the count of its comments' votes from one address.
-                    article = Article.objects.select_for_update().filter(pk=comment.article_id)
-                    list(article.values_list("pk", flat=True))
-                    if self.address_is_over_limit(comment.article_id, address_hash):
-                        raise TooManyVotesFromAddress
-                self.create(comment=locked, value=value, address_hash=address_hash, **identity)
-                change = value
-            else:
-                change = value - vote.value
-                if change:
-                    vote.value = value
-                    vote.save(update_fields=("value", "updated_at"))
-            if change:
-                Comment.objects.filter(pk=comment.pk).update(score=F("score") + change)
-                pagecache.invalidate(pagecache.article_page(comment.article_id))
-            return Comment.objects.values_list("score", flat=True).get(pk=comment.pk)
+    def apply(self, target_id, moves):
+        change = sum(value * n for value, n in moves.items())
+        if change:
+            Comment.objects.filter(pk=target_id).update(score=F("score") + change)
 
-    def address_is_over_limit(self, article_id, address_hash):
-        """Whether the address has had its day's guest votes on the article's comments."""
-        if not address_hash:
-            return False
-        from_address = self.filter(comment__article_id=article_id, address_hash=address_hash)
-        return from_address.count() >= ADDRESS_VOTES_PER_DAY
+    def article_id_of(self, target):
+        return target.article_id
 
-    def hold(self, comment, reader, value, address_hash=""):
-        """Keep a new guest's vote, uncounted, until `confirm_pending()` with their cookie."""
-        _check_vote(value)
-        if reader.user or not reader.token:
-            raise ValueError("Only a guest's vote waits for their cookie.")
-        PendingCommentVote.objects.expired().delete()
-        if self.address_is_over_limit(comment.article_id, address_hash):
-            raise TooManyVotesFromAddress
-        # A new token is a new random value: it has no vote, waiting or counted, yet.
-        PendingCommentVote.objects.create(
-            comment=comment, reader_hash=reader.token_hash, value=value, address_hash=address_hash
-        )
+    def pending_model(self):
+        return PendingCommentVote
 
-    def confirm_pending(self, reader):
-        """Count the guest's waiting votes; {comment id: Confirmation}. Sent again, nothing
-        more is counted: each waiting vote is taken once."""
-        if not reader.token:
-            return {}
-        guest = Reader(user=None, token=reader.token)
-        waiting = PendingCommentVote.objects.waiting().filter(
-            reader_hash=guest.token_hash,
+    def confirmable(self, pending):
+        return pending.filter(
             comment__status=Comment.Status.APPROVED,
             comment__article__in=Article.objects.published(),
         )
-        outcomes = {}
-        for pending in waiting.select_related("comment").order_by("comment_id"):
-            with transaction.atomic():
-                # The comment first, as `vote()` and moderation lock it.
-                locked = Comment.objects.select_for_update().filter(pk=pending.comment_id)
-                list(locked.values_list("pk", flat=True))
-                taken, _ = PendingCommentVote.objects.filter(pk=pending.pk).delete()
-                if not taken:
-                    continue  # a concurrent request for the same reader took it
-                counted = self.filter(comment_id=pending.comment_id, reader_hash=guest.token_hash)
-                if counted.filter(updated_at__gte=pending.created_at).exists():
-                    outcomes[pending.comment_id] = Confirmation.SUPERSEDED
-                    continue
-                try:
-                    self.vote(pending.comment, guest, pending.value, pending.address_hash)
-                except TooManyVotesFromAddress:
-                    outcomes[pending.comment_id] = Confirmation.OVER_DAILY_LIMIT
-                else:
-                    outcomes[pending.comment_id] = Confirmation.COUNTED
-        return outcomes
 
-    def remove(self):
-        """Delete these votes; their comments' scores follow. Returns how many."""
-        with transaction.atomic():
-            comment_ids = set(self.values_list("comment_id", flat=True))
-            # Comments in id order, as moderation locks them: two lockers cannot deadlock.
-            article_ids = set(
-                Comment.objects.select_for_update()
-                .filter(pk__in=comment_ids)
-                .order_by("pk")
-                .values_list("article_id", flat=True)
-            )
-            # Read again under the locks: a vote may have changed meanwhile.
-            votes = list(self.values_list("pk", "comment_id", "value"))
-            changes = Counter()
-            for _, comment_id, value in votes:
-                changes[comment_id] -= value
-            CommentVote.objects.filter(pk__in=[pk for pk, _, _ in votes]).delete()
-            for comment_id, change in sorted(changes.items()):
-                if change:
-                    Comment.objects.filter(pk=comment_id).update(score=F("score") + change)
-            pagecache.invalidate(*(pagecache.article_page(pk) for pk in sorted(article_ids)))
-        return len(votes)
+    def outcome(self, target, previous):
+        return Comment.objects.values_list("score", flat=True).get(pk=target.pk)
 
-    def with_same_address(self):
-        """Annotate `same_address`: how many votes on the article's comments came from the
-        vote's address on its day (None for votes that carry no address)."""
-        same = (
-            CommentVote.objects.filter(
-                comment__article=OuterRef("comment__article"),
-                address_hash=OuterRef("address_hash"),
-            )
-            .exclude(address_hash="")
-            .order_by()
-            .values("address_hash")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return self.annotate(same_address=Subquery(same))
+    def vote(self, comment, reader, value, address_hash=""):
+        """Record the reader's vote or change it; return the comment's new score."""
+        return self.cast(comment, reader, value, address_hash)
 
 
-class CommentVote(models.Model):
+class CommentVote(Vote):
     """One reader's up or down vote on one comment; a second vote replaces the first."""
 
     UP, DOWN = 1, -1
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
     value = models.SmallIntegerField(choices=[(UP, "Up"), (DOWN, "Down")])
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reader_hash = models.CharField(max_length=64, blank=True, editable=False)
-    address_hash = address_hash_field()
-    created_at = models.DateTimeField("voted at", auto_now_add=True)
-    updated_at = models.DateTimeField("changed at", auto_now=True)
 
     objects = CommentVoteQuerySet.as_manager()
 
@@ -538,12 +373,6 @@ class CommentVote(models.Model):
     def __str__(self):
         return f"{'+1' if self.value > 0 else '-1'} on comment {self.comment_id}"
 
-    @property
-    def reader_kind(self):
-        if self.user_id:
-            return "user"
-        return "guest" if self.reader_hash else "deleted account"
-
 
 class PendingCommentVote(PendingVote):
     """A new guest's vote on a comment, counted once their browser keeps the cookie."""
@@ -564,23 +393,3 @@ class PendingCommentVote(PendingVote):
 
     def __str__(self):
         return f"{'+1' if self.value > 0 else '-1'} on comment {self.comment_id}, waiting"
-
-
-class BlockedEmail(models.Model):
-    """An address whose comments go straight to spam (see `articles.moderation`)."""
-
-    email = models.EmailField(unique=True)
-    reason = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField("blocked at", auto_now_add=True)
-
-    class Meta:
-        ordering = ("email",)
-        verbose_name = "blocked email address"
-        verbose_name_plural = "blocked email addresses"
-
-    def __str__(self):
-        return self.email
-
-    def save(self, *args, **kwargs):
-        self.email = self.email.strip().lower()
-        super().save(*args, **kwargs)

@@ -6,20 +6,22 @@ comes back with the cookie counts it. Browsers follow that redirect, with or wit
 JavaScript; a script that drops cookies never does.
 """
 
+import functools
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 
+from .. import fragments, voting
 from ..forms.ratings import RatingForm
 from ..models import Article, ArticleRating
 from ..models.articles import RATING_FIELDS
-from ..models.votes import Confirmation
-from ..ratelimit import Rule, allowed
-from ..readers import TooManyVotesFromAddress, client_ip_hash, get_reader, vote_address_hash
+from ..models.votes import Confirmation, TooManyVotesFromAddress
+from ..readers import client_ip_hash, get_reader, vote_address_hash
 
-READER_LIMIT = Rule(limit=10, period=60)
-# Higher than a reader's: many guests may share one address (offices, mobile networks).
-ADDRESS_LIMIT = Rule(limit=30, period=60)
+# The limits of `voting.check_rating_limits`, as tests/test_limits_under_load.py reads them.
+READER_LIMIT, ADDRESS_LIMIT = voting.RATING_READER_LIMIT, voting.RATING_ADDRESS_LIMIT
 BUSY_ADDRESS = (
     "There have been many votes from your network on this article today, so yours was not "
     "counted. Please vote again tomorrow."
@@ -65,29 +67,23 @@ def rate(request, article_id):
     form = RatingForm(request.POST)
     # A new guest gets their token now, so their first vote counts against their limit.
     reader = get_reader(request, create=True)
-    checks = [(reader.key, READER_LIMIT), (client_ip_hash(request), ADDRESS_LIMIT)]
-    if not allowed("rate", checks):
-        response = _refuse(
-            request,
-            "That is a lot of votes in a short time. Please wait a minute and vote again.",
-            429,
-            article,
-            form,
-        )
-        response["Retry-After"] = str(READER_LIMIT.period)
+    try:
+        voting.check_rating_limits(reader, client_ip_hash(request))
+    except voting.TooFast as too_fast:
+        message = "That is a lot of votes in a short time. Please wait a minute and vote again."
+        response = _refuse(request, message, 429, article, form)
+        response["Retry-After"] = str(too_fast.retry_after)
         return response
-
     if not form.is_valid():
         return _refuse(request, form.errors["score"][0], 400, article)
     score = form.cleaned_data["score"]
     try:
-        if reader.is_new:
-            ArticleRating.objects.hold(article, reader, score, vote_address_hash(request))
-            return redirect("articles:rate-confirm", article.pk)
-        previous = ArticleRating.objects.rate(article, reader, score, vote_address_hash(request))
+        cast = voting.rate_article(article, reader, score, vote_address_hash(request))
     except TooManyVotesFromAddress:
         return _refuse(request, BUSY_ADDRESS, 429, article, form)
-    return _rated(request, article, score, previous)
+    if cast.waiting:
+        return redirect("articles:rate-confirm", article.pk)
+    return _rated(request, article, score, cast.previous)
 
 
 def confirm(request, article_id):
@@ -119,3 +115,15 @@ def _rated(request, article, score, previous):
     else:
         messages.success(request, f"Your vote is now {score} of 5 (it was {previous}).")
     return redirect(article.get_absolute_url() + "#rating")
+
+
+def rating_part(request, context, own):
+    """The article page's rating block: kept for strangers, fresh for a reader who rated."""
+    render = functools.partial(_render_rating, request, context)
+    return fragments.ArticlePart(
+        "rating", render, (fragments.RATING,), is_personal=lambda: own.rating
+    )
+
+
+def _render_rating(request, context, shared):
+    return {"rating_section": render_to_string(fragments.RATING, context, request)}

@@ -1,5 +1,7 @@
 """Pages readers browse: home, category, tag, author and the article itself."""
 
+import functools
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
@@ -9,11 +11,10 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
 from .. import fragments, pagecache, pagination, structured_data
-from ..inline import feedback_only
 from ..models import Article, Author, Category, SiteSettings
 from ..models.comments import comments_open
-from ..readers import Reader, get_reader
-from . import comments, inline
+from ..readers import get_reader
+from . import comment_section, inline, ratings
 
 
 class ArticleListMixin:
@@ -86,10 +87,6 @@ class AuthorView(ArticleListMixin, ListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-# Whom kept markup is rendered for: a reader with nothing of their own anywhere.
-STRANGER = Reader(user=None, token=None)
-
-
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -115,42 +112,27 @@ class ArticleDetailView(DetailView):
         if article.is_published:
             pagecache.depends_on(request, *pagecache.article_page_names(article))
         context = super().get_context_data(is_preview=not article.is_published, **kwargs)
-
-        def render_rating(shared):
-            return {"rating_section": render_to_string(fragments.RATING, context, request)}
-
-        def render_comments(shared):
-            reader = STRANGER if shared else None
-            section = {**context, **comments.section_context(request, article, reader)}
-            return {"comment_section": render_to_string(fragments.SECTION, section, request)}
-
-        def render_content(shared):
-            content = self.content_context(context)
-            return {
-                f"article_{part}": render_to_string(f"{fragments.CONTENT}#{part}", content, request)
-                for part in ("title", "meta", "site_links", "main", "header", "footer")
-            }
-
         own = fragments.ReadersOwn(get_reader(request), article)
+        content = fragments.ArticlePart(
+            "content", functools.partial(self.render_content, context), fragments.CONTENT_SOURCES
+        )
         return context | fragments.article_parts(
             request,
             article,
-            fragments.ArticlePart("content", render_content, fragments.CONTENT_SOURCES),
-            fragments.ArticlePart(
-                "rating",
-                render_rating,
-                (fragments.RATING,),
-                is_personal=lambda: own.rating,
-            ),
-            fragments.ArticlePart(
-                "comments",
-                render_comments,
-                fragments.SECTION_SOURCES,
-                variant=(comments.sort_choice(request)[0], feedback_only(request)),
-                is_personal=lambda: own.comments,
-                make_own=lambda html: fragments.with_votes_pressed(html, own.votes),
-            ),
+            content,
+            ratings.rating_part(request, context, own),
+            comment_section.section_part(request, context, own),
         )
+
+    def render_content(self, context, shared):
+        """The article itself, its header and footer: the same for every reader."""
+        content = self.content_context(context)
+        return {
+            f"article_{part}": render_to_string(
+                f"{fragments.CONTENT}#{part}", content, self.request
+            )
+            for part in ("title", "meta", "site_links", "main", "header", "footer")
+        }
 
     def content_context(self, context):
         """What article_content.html shows: the author, category, tags, agencies and
@@ -175,4 +157,4 @@ class ArticleDetailView(DetailView):
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        return comments.remember_sort(self.request, response)
+        return comment_section.remember_sort(self.request, response)
