@@ -211,11 +211,6 @@ def feedback_only(request):
     return request.GET.get("feedback") == FEEDBACK_FILTER
 
 
-def thread_filter(request):
-    """Threads the comment section shows: all, or those started on a passage."""
-    return ~Q(quote="") if feedback_only(request) else Q()
-
-
 def passage_counts(article):
     """{block_id, approved, pending} per passage with comments, the most approved first."""
     rows = (

@@ -213,7 +213,6 @@ ROUTES = [
 ]
 
 
-
 def _request(client, method, url):
     if method == "get":
         return client.get(url)

@@ -23,8 +23,7 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.test import override_settings
 
-from articles import readers
-from articles.views import comments, ratings
+from articles import comments, readers, voting
 
 from . import servers
 from .servers import SECRET_KEY, SEED_PATH, cookie_pairs, form_fields
@@ -157,10 +156,10 @@ def _rating_form(html):
 
 
 def test_a_burst_from_many_readers_on_one_address_gets_exactly_the_address_limit(server):
-    address, limit = "203.0.113.10", ratings.ADDRESS_LIMIT.limit
+    address, limit = "203.0.113.10", voting.RATING_ADDRESS_LIMIT.limit
     visits = [_visit(server, address, [_reader_cookie(f"reader-{i}")]) for i in range(50)]
     action, _ = _rating_form(visits[0][1])
-    _in_one_window(ratings.ADDRESS_LIMIT.period)
+    _in_one_window(voting.RATING_ADDRESS_LIMIT.period)
     statuses = _burst(
         [
             lambda c=cookies, h=html: _post(
@@ -176,10 +175,10 @@ def test_a_burst_from_many_readers_on_one_address_gets_exactly_the_address_limit
 
 
 def test_a_burst_from_one_reader_gets_exactly_the_reader_limit(server):
-    address, limit = "203.0.113.20", ratings.READER_LIMIT.limit
+    address, limit = "203.0.113.20", voting.RATING_READER_LIMIT.limit
     cookies, html = _visit(server, address, [_reader_cookie("one-busy-reader")])
     action, fields = _rating_form(html)
-    _in_one_window(ratings.READER_LIMIT.period)
+    _in_one_window(voting.RATING_READER_LIMIT.period)
     statuses = _burst(
         [
             lambda s=score: _post(server, action, fields | {"score": s}, address, cookies)

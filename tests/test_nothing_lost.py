@@ -17,9 +17,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import antispam, ratelimit, submissions, tasks
-from articles.forms.comments import CommentForm
+from articles import antispam, comments, ratelimit, submissions, tasks
 from articles.models import Article, Comment, OutgoingMail, Submission, Subscription
+from articles.models.readers import StoredOnce
 
 from .factories import ArticleFactory, CommentFactory
 from .test_submissions import SUBMIT, form_data, stored_files, with_image
@@ -114,15 +114,15 @@ def test_a_double_click_racing_past_the_check_still_stores_one(client, seed_arti
     data = comment_data(html)
     first = client.post(comment_url(seed_article), data)
     # The second click checks before the first one commits: the constraint decides.
-    real = CommentForm.earlier_comment
+    real = StoredOnce.earlier
     calls = []
 
-    def not_yet(form):
-        calls.append(form)
-        return None if len(calls) == 1 else real(form)
+    def not_yet(once):
+        calls.append(once)
+        return None if len(calls) == 1 else real(once)
 
-    monkeypatch.setattr(CommentForm, "earlier_comment", not_yet)
-    monkeypatch.setattr(CommentForm, "_is_duplicate", lambda *args: False)
+    monkeypatch.setattr(StoredOnce, "earlier", not_yet)
+    monkeypatch.setattr(comments, "_is_duplicate", lambda *args: False)
     second = client.post(comment_url(seed_article), data)
     assert len(calls) >= 2  # the check ran, missed, and ran again after the refusal
     assert Comment.objects.filter(article=seed_article).count() == 1

@@ -1,7 +1,8 @@
 from .agencies import Agency
 from .articles import Article
+from .blocklist import BlockedEmail
 from .categories import Category
-from .comments import BlockedEmail, Comment, CommentVote
+from .comments import Comment, CommentVote
 from .inline import FeedbackQuestion
 from .mail import OutgoingMail
 from .people import Author

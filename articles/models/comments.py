@@ -24,7 +24,6 @@ from django.utils.html import urlize
 
 from .. import pagecache, richtext
 from .articles import Article
-from .blocklist import BlockedEmail as BlockedEmail  # re-exported for models/__init__
 from .inline import QUOTE_MAX_LENGTH
 from .readers import (
     ReaderAction,

@@ -25,8 +25,6 @@ from ..readers import client_ip_hash, get_reader, vote_address_hash
 from .comment_section import listing, remember_sort, sort_choice
 from .ratings import BUSY_ADDRESS, NO_COOKIE, NOT_WAITING
 
-# The posting limits of `comments.post_comment`, as tests/test_limits_under_load.py reads them.
-POST_RULES = comments.POST_RULES
 CLOSED = "Comments are closed for this article."
 NOT_SAVED = (
     "We could not save your comment just now. Your text is still here: "

@@ -20,8 +20,6 @@ from ..models.articles import RATING_FIELDS
 from ..models.votes import Confirmation, TooManyVotesFromAddress
 from ..readers import client_ip_hash, get_reader, vote_address_hash
 
-# The limits of `voting.check_rating_limits`, as tests/test_limits_under_load.py reads them.
-READER_LIMIT, ADDRESS_LIMIT = voting.RATING_READER_LIMIT, voting.RATING_ADDRESS_LIMIT
 BUSY_ADDRESS = (
     "There have been many votes from your network on this article today, so yours was not "
     "counted. Please vote again tomorrow."

@@ -3,9 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
+from articles import comments
 from articles.models import Comment
 from articles.ratelimit import Rule
-from articles.views import comments
 
 from ..factories import CommentFactory
 
