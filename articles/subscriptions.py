@@ -92,9 +92,11 @@ def request_allowed(ip_hash, email):
     return allowed("subscribe", checks)
 
 
-def subscribe(email, kind, article, comment=None, user=None):
+def subscribe(email, kind, article, comment=None, user=None, reader_hash=""):
     """Subscribe an address; returns the subscription. Subscribing twice adds nothing.
 
+    The subscription records its reader once: their account (`user`), or a guest's
+    token hash (`reader_hash`); an account that subscribes later takes it over.
     A verified address is confirmed at once and gets no mail. Otherwise the address
     gets one mail: a link to confirm, or, when it already follows this, a reminder
     with its manage link.
@@ -111,7 +113,9 @@ def subscribe(email, kind, article, comment=None, user=None):
                 subscription = Subscription.objects.select_for_update().get(**identity)
         was_active = subscription.is_active
         if user is not None and subscription.user_id is None:
-            subscription.user = user
+            subscription.user, subscription.reader_hash = user, ""
+        elif user is None and not (subscription.user_id or subscription.reader_hash):
+            subscription.reader_hash = reader_hash
         if is_verified(user, email):
             if not was_active:
                 subscription.confirmed_at = timezone.now()
@@ -150,7 +154,12 @@ def subscribe_to_replies(comment, user, ip_hash):
         pass  # a blocked address: told the same, nothing stored or sent
     elif request_allowed(ip_hash, comment.email):
         subscribe(
-            comment.email, Subscription.Kind.COMMENT, comment.article, comment=comment, user=user
+            comment.email,
+            Subscription.Kind.COMMENT,
+            comment.article,
+            comment=comment,
+            user=user,
+            reader_hash="" if user else comment.reader_hash,
         )
     if is_verified(user, comment.email):
         return " We will email you when someone replies."

@@ -9,6 +9,8 @@ from smtplib import SMTPServerDisconnected
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import IntegrityError
+from django.http import HttpResponse
 from django.tasks import default_task_backend
 from django.test import Client
 from django.urls import reverse
@@ -16,6 +18,7 @@ from django.utils import timezone
 
 from articles import moderation, subscriptions, tasks
 from articles.models import Comment, OutgoingMail, Subscription
+from articles.readers import COOKIE_NAME, COOKIE_SALT, Reader
 
 from .factories import ArticleFactory, AuthorFactory, CommentFactory, UserFactory, make_editor
 from .test_comments import approved_author, post, started
@@ -557,3 +560,28 @@ def test_editors_find_subscriptions_by_email_and_erase_an_address(client):
         changelist, {"action": "erase_addresses", "_selected_action": [one.pk]}, follow=True
     )
     assert list(Subscription.objects.values_list("email", flat=True)) == ["bob@example.com"]
+
+
+def test_a_guests_reply_subscription_is_theirs_by_their_reader_token(client):
+    article = ArticleFactory()
+    signed = HttpResponse()
+    signed.set_signed_cookie(COOKIE_NAME, "a-guests-token", salt=COOKIE_SALT)
+    client.cookies[COOKIE_NAME] = signed.cookies[COOKIE_NAME].value
+    post(client, article, body="My question?", email="guest@example.com", notify_replies="on")
+    guest = Reader(user=None, token="a-guests-token")
+    subscription = Subscription.objects.get()
+    assert subscription.reader_hash == guest.token_hash
+    assert subscription.reader_kind == "guest"
+    assert list(Subscription.objects.by_reader(guest)) == [subscription]
+    assert not Subscription.objects.by_reader(Reader(user=None, token="someone-else")).exists()
+
+
+def test_a_subscription_is_an_account_or_a_guest_never_both():
+    with pytest.raises(IntegrityError):
+        Subscription.objects.create(
+            email="sam@example.com",
+            kind=Kind.ARTICLE,
+            article=ArticleFactory(),
+            user=UserFactory(),
+            reader_hash="a" * 64,
+        )

@@ -3,7 +3,9 @@ Readers' email subscriptions: "Notify of new follow-up comments" on an article,
 "new replies to my comments" on an article, and "new replies to this comment".
 
 A subscription counts once it is confirmed and until it is unsubscribed; the
-rules for who gets which mail live in `articles.subscriptions`.
+rules for who gets which mail live in `articles.subscriptions`. Who subscribed is
+kept as for every reader action (`ReaderAction`): their account, or a guest's
+token hash, never both.
 """
 
 import secrets
@@ -14,13 +16,14 @@ from django.db.models import Q
 
 from .articles import Article
 from .comments import Comment
+from .readers import ReaderAction, ReaderActionQuerySet, user_or_guest_constraint
 
 
 def new_token():
     return secrets.token_urlsafe(32)
 
 
-class SubscriptionQuerySet(models.QuerySet):
+class SubscriptionQuerySet(ReaderActionQuerySet):
     def active(self):
         """Confirmed and not unsubscribed: the only ones that receive notifications."""
         return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
@@ -29,7 +32,7 @@ class SubscriptionQuerySet(models.QuerySet):
         return self.filter(email=email.strip().lower())
 
 
-class Subscription(models.Model):
+class Subscription(ReaderAction):
     class Kind(models.TextChoices):
         ARTICLE = "article", "New follow-up comments"
         MY_COMMENTS = "my-comments", "New replies to my comments"
@@ -88,6 +91,7 @@ class Subscription(models.Model):
                 | (~Q(kind="comment") & Q(comment__isnull=True)),
                 name="subscription_comment_iff_kind_comment",
             ),
+            user_or_guest_constraint("subscription"),
         ]
 
     def __str__(self):
