@@ -5,8 +5,10 @@ tells the contributor about each one. Views and admin actions call these
 functions; nothing here runs from a signal.
 
 Guarantees: a submission and its files are stored in one transaction, and
-files written for a transaction that fails are deleted again; mail is sent only
-after the commit, and a mail failure is logged, never raised.
+files written for a transaction that fails are deleted again; the same form sent
+twice stores one submission (its form token, through `StoredOnce`, the guard
+comments and votes use); mail is sent only after the commit, and a mail failure is
+logged, never raised.
 """
 
 import logging
@@ -22,6 +24,7 @@ from taggit.utils import parse_tags
 
 from . import ratelimit, richtext
 from .models import Article, Author, SiteSettings, Submission, SubmissionEvent, SubmissionImage
+from .models.readers import StoredOnce
 from .models.submissions import new_token
 from .tasks import queue_email, render_email
 
@@ -108,28 +111,45 @@ def receive_submission(data, image_data, ip_hash, form_token):
 
     `data` holds the model fields from the form, `image_data` (upload, alt, credit)
     triples, all already validated. Raises DuplicateSubmission when the same email
-    sent this title before; returns the existing submission when `form_token` was
-    already used (a double click).
+    sent this title before; returns the earlier submission when `form_token` was
+    already used (a double click, also one that raced this one to the database).
     """
+    once = _stored_once(form_token)
+    earlier = once.earlier()
+    if earlier is not None:
+        return earlier
     submission = Submission(
         **data,
         ip_hash=ip_hash,
         form_token=form_token,
         rights_confirmed_at=timezone.now(),
     )
-    try:
-        with _files_removed_on_failure() as written, transaction.atomic():
+    with _files_removed_on_failure() as written:
+
+        def write():
             submission.save()
             _save_images(submission, image_data, written)
             _add_event(submission, Status.RECEIVED)
-    except IntegrityError:
-        existing = Submission.objects.filter(form_token=form_token).first()
-        if existing is not None:
-            return existing
-        if _is_duplicate(submission):
-            raise DuplicateSubmission from None
-        raise
-    return submission
+            return submission
+
+        try:
+            stored, created = once.store(write)
+        except IntegrityError:
+            if _is_duplicate(submission):
+                raise DuplicateSubmission from None
+            raise
+        if not created:  # the other sending's story was kept, not this one's files
+            _delete_files(written)
+    return stored
+
+
+def sent_before(form_token):
+    """The submission this very form stored already (a double click, a replayed request)."""
+    return _stored_once(form_token).earlier() if form_token else None
+
+
+def _stored_once(form_token):
+    return StoredOnce(Submission.objects.filter(form_token=form_token))
 
 
 def _is_duplicate(submission):

@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import antispam, comments, ratelimit, submissions, tasks
+from articles.forms.submissions import SubmissionForm
 from articles.models import Article, Comment, OutgoingMail, Submission, Subscription
 from articles.models.readers import StoredOnce
 
-from .factories import ArticleFactory, CommentFactory
+from .factories import ArticleFactory, CommentFactory, image_upload
 from .test_submissions import SUBMIT, form_data, stored_files, with_image
 from .test_subscriptions import follower, run_queued_tasks
 
@@ -127,6 +128,31 @@ def test_a_double_click_racing_past_the_check_still_stores_one(client, seed_arti
     assert len(calls) >= 2  # the check ran, missed, and ran again after the refusal
     assert Comment.objects.filter(article=seed_article).count() == 1
     assert second.status_code == 302 and second["Location"] == first["Location"]
+
+
+def test_a_double_submit_racing_past_the_check_stores_one_story(client, monkeypatch, settings):
+    data = with_image(form_data(title="Sent twice at once"))
+    first = client.post(SUBMIT, data)
+    story = Submission.objects.get()
+    # The second click is checked before the first one commits: the form's and the
+    # view's checks find nothing, and the unique form token decides.
+    real = StoredOnce.earlier
+    calls = []
+
+    def not_yet(once):
+        calls.append(once)
+        return None if len(calls) <= 2 else real(once)
+
+    monkeypatch.setattr(StoredOnce, "earlier", not_yet)
+    monkeypatch.setattr(SubmissionForm, "_check_duplicate", lambda *args: None)
+    second = client.post(SUBMIT, {**data, "image_1": image_upload()})
+    assert len(calls) == 3  # both checks missed; the refused write found the first story
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    thanks = client.get(second["Location"]).content.decode()
+    assert story.get_absolute_url() in thanks  # the first story's status page
+    assert Submission.objects.count() == 1 and story.images.count() == 1
+    assert len(stored_files(settings)) == 1  # the second click's image was removed
 
 
 def test_a_passage_comment_sent_twice_stores_one(client, seed_article):

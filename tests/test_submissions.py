@@ -16,6 +16,7 @@ from PIL import Image
 
 from articles import publishing, submissions
 from articles.models import Article, Category, OutgoingMail, Pack, Submission, SubmissionImage
+from articles.models.readers import StoredOnce
 from articles.views.submissions import max_request_bytes
 
 from .factories import (
@@ -504,6 +505,17 @@ def test_the_database_refuses_a_duplicate_too():
         SubmissionFactory(email="Ada@example.com", title="same")
 
 
+def race_data():
+    return {
+        "name": "Ada",
+        "email": "ada@example.com",
+        "title": "Race",
+        "story": "Text",
+        "category": Category.objects.get(path="world"),
+        "pack": Pack.objects.first(),
+    }
+
+
 def test_a_double_click_stores_one_submission_and_sends_one_receipt(client, committed):
     data = form_data()
     first = committed(client.post, SUBMIT, data)
@@ -513,18 +525,31 @@ def test_a_double_click_stores_one_submission_and_sends_one_receipt(client, comm
     assert len(mail.outbox) == 1
 
 
-def test_a_double_submit_racing_past_the_check_still_stores_one(settings):
+def test_a_double_submit_is_answered_with_the_first_story():
     kwargs = {"ip_hash": "h", "form_token": "same-token"}
-    data = {
-        "name": "Ada",
-        "email": "ada@example.com",
-        "title": "Race",
-        "story": "Text",
-        "category": Category.objects.get(path="world"),
-        "pack": Pack.objects.first(),
-    }
-    first = submissions.receive_submission(data, [(image_upload(), "alt", "credit")], **kwargs)
-    again = submissions.receive_submission(data, [(image_upload(), "alt", "credit")], **kwargs)
+    first = submissions.receive_submission(race_data(), [], **kwargs)
+    again = submissions.receive_submission(race_data(), [], **kwargs)
+    assert again.pk == first.pk and Submission.objects.count() == 1
+
+
+def test_a_double_submit_racing_past_the_check_still_stores_one(settings, monkeypatch):
+    kwargs = {"ip_hash": "h", "form_token": "same-token"}
+    first = submissions.receive_submission(
+        race_data(), [(image_upload(), "alt", "credit")], **kwargs
+    )
+    # The second sending checks before the first commits; the unique form token decides.
+    real = StoredOnce.earlier
+    calls = []
+
+    def not_yet(once):
+        calls.append(once)
+        return None if len(calls) == 1 else real(once)
+
+    monkeypatch.setattr(StoredOnce, "earlier", not_yet)
+    again = submissions.receive_submission(
+        race_data(), [(image_upload(), "alt", "credit")], **kwargs
+    )
+    assert len(calls) == 2  # the check missed; the refused write found the first story
     assert again.pk == first.pk
     assert Submission.objects.count() == 1 and SubmissionImage.objects.count() == 1
     assert len(stored_files(settings)) == 1  # the second click's file was removed

@@ -87,13 +87,6 @@ def _thank_you(request, submission):
     return redirect("articles:submit-done")
 
 
-def _sent_before(form_token, email):
-    """The submission a double click already stored, if this is the second click."""
-    if not form_token or not email:
-        return None
-    return Submission.objects.filter(form_token=form_token, email__iexact=email).first()
-
-
 @limit_request_size
 def submit(request):
     """The public form: store the story and its images, then thank the contributor."""
@@ -101,7 +94,8 @@ def submit(request):
         initial = {"pack": request.GET.get("pack"), "form_token": new_form_token()}
         return _form_page(request, SubmissionForm(initial=initial))
 
-    earlier = _sent_before(request.POST.get("form_token"), request.POST.get("email"))
+    # A second click is answered before its form is checked or counted against the limits.
+    earlier = submissions.sent_before(request.POST.get("form_token"))
     if earlier is not None:
         return _thank_you(request, earlier)
     form = SubmissionForm(request.POST, request.FILES)
