@@ -229,7 +229,7 @@ def article_parts(request, article, *parts):
         and article.is_published
         and not request.user.is_authenticated
     ):
-        versions = pagecache.versions(pagecache.article_page_names(article))
+        versions = pagecache.versions_for_page(request, pagecache.article_page_names(article))
         page = (article.pk, sorted(versions.items()), request.scheme, request.get_host())
         for part in parts:
             if not part.is_personal():

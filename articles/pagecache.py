@@ -96,6 +96,14 @@ def versions(names, missing_value=None):
     return {key.removeprefix(VERSION_PREFIX): found.get(key) for key in keys}
 
 
+def versions_for_page(request, names):
+    """`versions()` as the page being rendered for `request` sees them: a name first
+    created during the render counts as older than it (a name new to the cache is no
+    change), so the page cache still keeps the page."""
+    started = getattr(request, "page_cache_started", None)
+    return versions(names, None if started is None else started - 1)
+
+
 def keep_per_request(content):
     """`content` (bytes) with per-request form values as placeholders, and whether it had any."""
     has_form = False
@@ -143,7 +151,7 @@ class AnonymousPageCacheMiddleware:
         return self._render_and_store(request, key)
 
     def _render_and_store(self, request, key):
-        started = time.time_ns()
+        started = request.page_cache_started = time.time_ns()
         response = self.get_response(request)
         names = getattr(request, "page_cache_names", None)
         if (

@@ -1,9 +1,35 @@
+"""
+Shared fixtures. The suite runs the site as `make serve` does: the page cache (600 s)
+and kept markup on, and `transaction.on_commit()` callbacks run when the data they
+follow is committed, so a change invalidates cached pages as it does in production.
+
+Why on-commit callbacks are run the way `_on_commit_as_in_production` runs them: a
+`db` test runs inside two atomic blocks of Django's TestCase, which never commit, so
+without help invalidation (articles/pagecache.py) and mail never run. pytest-django's
+`django_capture_on_commit_callbacks(execute=True)` runs them only when its context
+exits: wrapped around a whole test, a change and the next request for the page would
+both happen before the callback, and the test would read the stale page that production
+never serves. Transactional tests commit for real but are slow. So the callbacks are run
+as if the test's own blocks were not there: at once outside the code's atomic blocks
+(autocommit, as in production), else when the code's outermost atomic block exits
+without an error; a rolled-back block drops its callbacks, as Django does. The same
+moment a committing request in production runs them, whatever the test does next.
+A test that captures callbacks itself (`django_capture_on_commit_callbacks`) decides
+when they run, as pytest-django documents.
+
+Tests that need the caches off say why: `@pytest.mark.caches_off(reason="...")`.
+"""
+
+import logging
 import os
 import time
+from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test.client import ClientMixin
 from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 from hypothesis import HealthCheck
@@ -31,18 +57,22 @@ hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
-    """Fast hashing, captured mail, throwaway media: no test touches real files or mail."""
+def _test_settings(request, settings, tmp_path):
+    """Fast hashing, captured mail, throwaway media: no test touches real files or mail.
+    Caches as in production, unless the test is marked `caches_off` (with a reason)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     # Background tasks run at once, as in development, whatever DJANGO_DEBUG says.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
-    # Pages render afresh in tests; tests/test_pagecache.py turns the page cache on.
-    settings.MAGAZINE_PAGE_CACHE_SECONDS = 0
-    # Kept markup is invalidated on commit, which most tests never reach; the tests of
-    # tests/test_fragments.py and the browser tests (which commit) turn it on.
-    settings.MAGAZINE_KEEP_FRAGMENTS = False
+    # What `make serve` runs with, whatever the environment says.
+    settings.MAGAZINE_PAGE_CACHE_SECONDS = 600
+    settings.MAGAZINE_KEEP_FRAGMENTS = True
+    if marker := request.node.get_closest_marker("caches_off"):
+        if not marker.kwargs.get("reason"):
+            raise pytest.UsageError(f"{request.node.nodeid}: caches_off needs a reason=")
+        settings.MAGAZINE_PAGE_CACHE_SECONDS = 0
+        settings.MAGAZINE_KEEP_FRAGMENTS = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -66,6 +96,85 @@ def _empty_cache(_test_settings):
     yield
     for each in caches.all():
         each.clear()
+
+
+class _OnCommit:
+    """Whether a test's own capture of on-commit callbacks is under way."""
+
+    capturing = 0
+
+
+def _outside_the_codes_blocks(connection):
+    """Whether only the test's own atomic blocks are open: production would autocommit."""
+    return all(block._from_testcase for block in connection.atomic_blocks)
+
+
+def _run(callbacks):
+    for _, func, robust in callbacks:
+        if robust:
+            try:
+                func()
+            except Exception:
+                # As Django runs a robust callback: logged, not raised.
+                logging.getLogger("django.db.backends.base").exception("on_commit: %s", func)
+        else:
+            func()
+
+
+@pytest.fixture(autouse=True)
+def _on_commit_as_in_production(monkeypatch):
+    """`transaction.on_commit()` callbacks run when production would run them; see the
+    module docstring for why."""
+    on_commit = BaseDatabaseWrapper.on_commit
+    atomic_exit = transaction.Atomic.__exit__
+
+    def on_commit_at_commit(self, func, robust=False):
+        if self.in_atomic_block and not _OnCommit.capturing and _outside_the_codes_blocks(self):
+            if not callable(func):
+                raise TypeError("on_commit()'s callback must be a callable.")
+            _run([(None, func, robust)])
+        else:
+            on_commit(self, func, robust)
+
+    def exit_and_commit(self, exc_type, exc_value, traceback):
+        connection = transaction.get_connection(self.using)
+        outermost = (
+            not self._from_testcase
+            and connection.in_atomic_block
+            and all(block._from_testcase for block in connection.atomic_blocks[:-1])
+        )
+        committed = False
+        try:
+            atomic_exit(self, exc_type, exc_value, traceback)
+            committed = exc_type is None and not connection.needs_rollback
+        finally:
+            if outermost and not _OnCommit.capturing and connection.in_atomic_block:
+                pending, connection.run_on_commit = connection.run_on_commit, []
+                if committed:
+                    _run(pending)
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", on_commit_at_commit)
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_commit)
+
+
+@pytest.fixture
+def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
+    """pytest-django's capture: callbacks wait for its context to exit (and run then with
+    execute=True); captured callbacks never run again afterwards."""
+
+    @contextmanager
+    def capture(*, using=DEFAULT_DB_ALIAS, execute=False):
+        connection = connections[using]
+        start = len(connection.run_on_commit)
+        _OnCommit.capturing += 1
+        try:
+            with django_capture_on_commit_callbacks(using=using, execute=execute) as callbacks:
+                yield callbacks
+        finally:
+            _OnCommit.capturing -= 1
+            del connection.run_on_commit[start:]
+
+    return capture
 
 
 @pytest.fixture(autouse=True)

@@ -25,7 +25,6 @@ def _two_host_names(settings):
     settings.ALLOWED_HOSTS = [APEX, WWW, "10.0.0.5"]
     settings.MAGAZINE_SITE_URL = f"https://{APEX}"
     settings.MAGAZINE_CANONICAL_HOST_REDIRECT = True
-    settings.MAGAZINE_PAGE_CACHE_SECONDS = 600
 
 
 def _client(host):

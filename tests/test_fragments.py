@@ -1,7 +1,7 @@
 """Markup rendered once and reused: never stale, never another reader's.
 
-Kept markup of an article's content and comment section is invalidated when a change
-commits, so these tests commit (transaction=True).
+Kept markup of an article's content and comment section is named by versions bumped
+when a change commits (on-commit callbacks run as in production: tests/conftest.py).
 """
 
 import re
@@ -19,12 +19,7 @@ from articles.readers import Reader
 from .factories import ArticleFactory, CommentFactory, make_editor
 from .test_ratings import reader_cookie
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def _fragments_kept(settings):
-    settings.MAGAZINE_KEEP_FRAGMENTS = True
+pytestmark = pytest.mark.django_db
 
 
 def comment_markup(client, article, comment):
@@ -126,6 +121,8 @@ def queries_for(client, article):
 
 
 def test_readers_with_nothing_of_their_own_share_one_render(seed_article, settings):
+    # The page cache would serve the second reader the whole page; this is about its parts.
+    settings.MAGAZINE_PAGE_CACHE_SECONDS = 0
     CommentFactory.create_batch(3, article=seed_article)
     first, second = Client(), Client()
     kept_from_first = page(first, seed_article)

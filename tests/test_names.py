@@ -29,6 +29,7 @@ from .factories import (
     make_editor,
     started_token,
 )
+from .helpers import COUNTS_A_FRESH_RENDER, page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -370,7 +371,6 @@ def test_the_new_comment_comments_js_inserts_carries_the_mark(seed_article):
 def test_kept_markup_follows_a_change_of_role(seed_article, settings):
     """Each comment's markup is kept under a hash of what it shows (articles.fragments):
     the mark is part of it, so no kept copy shows a role its author no longer has."""
-    settings.MAGAZINE_KEEP_FRAGMENTS = True
     user = UserFactory()
     comment = CommentFactory(article=seed_article, user=user)
     viewer = signed_in(UserFactory())  # their section is rendered for them, from kept comments
@@ -384,13 +384,7 @@ def test_kept_markup_follows_a_change_of_role(seed_article, settings):
     assert mark(comment_markup(page(viewer, seed_article), comment)) == "author"
 
 
-def _queries(client, url):
-    client.get(url)  # warm per-process caches
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
+@pytest.mark.caches_off(reason=COUNTS_A_FRESH_RENDER)
 @pytest.mark.parametrize("viewer", ["anonymous", "signed-in"])
 def test_marks_cost_no_query_per_comment(seed_article, viewer):
     writer = UserFactory()
@@ -407,9 +401,9 @@ def test_marks_cost_no_query_per_comment(seed_article, viewer):
             CommentFactory(article=seed_article, user=user, reader_hash="")
 
     comments_by_signed_in_people(3)
-    few = _queries(client, url)
+    few = page_queries(client, url)
     comments_by_signed_in_people(30)
-    assert _queries(client, url) == few
+    assert page_queries(client, url) == few
 
 
 def test_a_guest_comment_costs_no_query_for_its_mark(seed_article):

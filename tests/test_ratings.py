@@ -19,6 +19,7 @@ from articles.models import Article, ArticleRating
 from articles.readers import Reader
 
 from .factories import ArticleFactory, UserFactory, make_editor, make_writer
+from .helpers import COUNTS_A_FRESH_RENDER, page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -408,24 +409,18 @@ def test_a_deleted_account_leaves_its_vote_counted(seed_article):
     assert ArticleRating.objects.get().reader_kind == "deleted account"
 
 
-def _queries(client, url):
-    client.get(url)  # warm the per-process caches (site settings, category paths)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
+@pytest.mark.caches_off(reason=COUNTS_A_FRESH_RENDER)
 def test_the_article_page_costs_the_same_with_no_votes_and_many(seed_article):
     url = seed_article.get_absolute_url()
     anonymous, returning = Client(), Client()
     returning.cookies[readers.COOKIE_NAME] = reader_cookie("a-returning-guest")
-    with_none = _queries(anonymous, url)
-    returning_with_none = _queries(returning, url)
+    with_none = page_queries(anonymous, url)
+    returning_with_none = page_queries(returning, url)
 
     add_votes(seed_article, [n % 5 + 1 for n in range(60)])
     ArticleRating.objects.rate(seed_article, Reader(None, "a-returning-guest"), 4)
-    assert _queries(anonymous, url) == with_none
-    assert _queries(returning, url) == returning_with_none
+    assert page_queries(anonymous, url) == with_none
+    assert page_queries(returning, url) == returning_with_none
     # A known reader costs two more: their own rating, their own votes on comments.
     assert returning_with_none == with_none + 2
     assert with_none <= 9

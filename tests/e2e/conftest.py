@@ -35,12 +35,6 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason="Debian's chromium is not installed"))
 
 
-@pytest.fixture(autouse=True)
-def _fragments_kept(_test_settings, settings):
-    """The live server commits, so kept markup is invalidated as in production: keep it."""
-    settings.MAGAZINE_KEEP_FRAGMENTS = True
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
