@@ -17,7 +17,7 @@ from articles.models import Article, Comment, SiteSettings
 from articles.readers import Reader
 
 from .factories import ArticleFactory, CommentFactory, make_editor
-from .test_ratings import reader_cookie
+from .helpers import approved_author, post_comment, reader_cookie
 
 pytestmark = pytest.mark.django_db
 
@@ -77,10 +77,8 @@ def test_closing_comments_removes_reply_links_from_kept_markup(client, seed_arti
 def test_an_authors_own_comment_keeps_its_edit_links_and_others_never_see_them(
     client, seed_article, one_rate_limit_window
 ):
-    from .test_comments import approved_author, post
-
     approved_author()
-    post(client, seed_article, body="My own remark, posted just now.")
+    post_comment(client, seed_article, body="My own remark, posted just now.")
     comment = Comment.objects.get(body="My own remark, posted just now.")
 
     assert "Edit</a>" in comment_markup(client, seed_article, comment)

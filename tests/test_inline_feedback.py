@@ -14,9 +14,14 @@ from articles import inline, moderation, publishing
 from articles.models import BlockedEmail, Comment, CommentVote, FeedbackQuestion, RateCounter
 from articles.readers import Reader
 
-from .factories import ArticleFactory, CommentFactory, article_admin_data, make_editor
-from .helpers import COUNTS_A_FRESH_RENDER, page_queries
-from .test_comments import approved_author, started
+from .factories import (
+    ArticleFactory,
+    CommentFactory,
+    article_admin_data,
+    make_editor,
+    started_token,
+)
+from .helpers import COUNTS_A_FRESH_RENDER, approved_author, page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +40,7 @@ def post_on_passage(client, article, block=LEADERS, quote="economic ties", extra
         "name": "Ann Reader",
         "email": "ann@example.com",
         "body": "Which ties, exactly?",
-        "form_started": started(),
+        "form_started": started_token(),
         "block": block,
         "quote": quote,
         **fields,

@@ -96,6 +96,7 @@ def test_names_that_could_pass_for_another_are_refused_with_a_reason(name, messa
     assert message in refused.value.messages[0]
 
 
+@pytest.mark.slow
 @given(st.text(max_size=40))
 def test_any_text_is_refused_or_becomes_a_visible_name_without_direction_controls(text):
     try:
@@ -222,6 +223,7 @@ hostile_text = st.one_of(
 
 
 @pytest.mark.usefixtures("_no_rate_limits")
+@pytest.mark.slow
 @given(name=hostile_text)
 def test_generated_names_never_fail_and_never_store_a_direction_control(seed_article, name):
     client = Client()

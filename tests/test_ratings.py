@@ -8,7 +8,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.db import IntegrityError, connection, transaction
-from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,7 +18,7 @@ from articles.models import Article, ArticleRating
 from articles.readers import Reader
 
 from .factories import ArticleFactory, UserFactory, make_editor, make_writer
-from .helpers import COUNTS_A_FRESH_RENDER, page_queries
+from .helpers import COUNTS_A_FRESH_RENDER, page_queries, reader_cookie
 
 pytestmark = pytest.mark.django_db
 
@@ -56,13 +55,6 @@ def page(client, article):
 
 def rating_block(html):
     return re.search(r'<section id="rating".*?</section>', html, re.S).group(0)
-
-
-def reader_cookie(token):
-    """A reader cookie as the site would sign it."""
-    response = HttpResponse()
-    response.set_signed_cookie(readers.COOKIE_NAME, token, salt=readers.COOKIE_SALT)
-    return response.cookies[readers.COOKIE_NAME].value
 
 
 def token_of(client):

@@ -5,8 +5,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-from .factories import CommentFactory, UserFactory, make_editor
-from .test_comments import started
+from .factories import CommentFactory, UserFactory, make_editor, started_token
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +49,12 @@ def test_reader_forms_redirect_back_to_the_site_not_to_next_or_referer(
         (reverse("articles:rate", args=[seed_article.pk]), {"score": "4"}),
         (
             reverse("articles:comment-post", args=[seed_article.pk]),
-            {"name": "Ann", "email": "ann@example.com", "body": "Fine.", "form_started": started()},
+            {
+                "name": "Ann",
+                "email": "ann@example.com",
+                "body": "Fine.",
+                "form_started": started_token(),
+            },
         ),
         (reverse("articles:comment-vote", args=[comment.pk]), {"value": "1"}),
         (reverse("articles:subscribe", args=[seed_article.pk]), {"email": "ann@example.com"}),

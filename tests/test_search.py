@@ -117,11 +117,13 @@ def test_bytes_that_are_not_utf8_are_a_query_too(client, seed_article):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@pytest.mark.slow
 @given(query=st.text(max_size=300))
 def test_any_text_is_a_query_that_answers(client, seed_article, query):
     assert client.get(reverse("articles:search"), {"q": query}).status_code == 200
 
 
+@pytest.mark.slow
 @given(query=st.text(max_size=2000))
 @settings(max_examples=60, deadline=None)
 def test_cleaned_queries_are_short_and_free_of_control_characters(query):

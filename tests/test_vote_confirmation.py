@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +23,7 @@ from articles.models.ratings import PendingRating
 from articles.ratelimit import Rule
 
 from .factories import ArticleFactory, CommentFactory, make_editor
+from .helpers import reader_cookie
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_rate_limit_window")]
 
@@ -101,12 +101,6 @@ class Ballot:
 @pytest.fixture(params=["rating", "comment"])
 def ballot(request, seed_article):
     return Ballot(request.param, seed_article)
-
-
-def reader_cookie(token):
-    response = HttpResponse()
-    response.set_signed_cookie(readers.COOKIE_NAME, token, salt=readers.COOKIE_SALT)
-    return response.cookies[readers.COOKIE_NAME].value
 
 
 def returning_reader(token):
