@@ -4,14 +4,20 @@ A test module imports shared helpers from here, never from another test module
 (tests/test_project.py checks).
 """
 
+import os
+import uuid
+
 from django.db import connection
 from django.http import HttpResponse
+from django.tasks import default_task_backend
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import readers
+from articles.models import Category, Subscription
 
-from .factories import ArticleFactory, CommentFactory, started_token
+from .factories import ArticleFactory, CommentFactory, image_upload, started_token
 
 # What `make serve` runs with, for the tests that run the production settings file.
 PRODUCTION_ENV = {
@@ -60,3 +66,70 @@ def post_comment(client, article, body="A thoughtful remark.", follow=False, **f
 def approved_author(email="ann@example.com", article=None):
     """An address that already has an approved comment, so its next ones post directly."""
     return CommentFactory(email=email, article=article or ArticleFactory())
+
+
+# --- Stories and subscriptions -----------------------------------------------------------
+
+SUBMIT = reverse("articles:submit")
+
+
+def form_data(**overrides):
+    """The story form's fields, filled in as a contributor would."""
+    data = {
+        "name": "Ada Lovelace",
+        "email": "ada@example.com",
+        "title": "Night trains of Minsk",
+        "story": "The first paragraph.\n\nThe second <b>paragraph</b>.",
+        "category": Category.objects.get(path="world/russia").pk,
+        "tags": "trains, Minsk",
+        "pack": "single-story",
+        "note": "I took the photo myself.",
+        "rights": "on",
+        "form_token": uuid.uuid4().hex,
+        "form_started": started_token(),
+        "website": "",
+    }
+    return {**data, **overrides}
+
+
+def with_image(data, upload=None, n=1, alt="A train at night", credit="Ada Lovelace"):
+    """Story form fields with an image in slot `n`."""
+    return {
+        **data,
+        f"image_{n}": upload or image_upload(),
+        f"alt_{n}": alt,
+        f"credit_{n}": credit,
+    }
+
+
+def stored_files(settings):
+    """Every file under MEDIA_ROOT."""
+    root = settings.MEDIA_ROOT
+    return [os.path.join(d, f) for d, _, files in os.walk(root) for f in files]
+
+
+def follower(email, article, kind=Subscription.Kind.ARTICLE, comment=None, **fields):
+    """A confirmed subscription."""
+    return Subscription.objects.create(
+        email=email,
+        kind=kind,
+        article=article,
+        comment=comment,
+        confirmed_at=timezone.now(),
+        **fields,
+    )
+
+
+def run_queued_tasks(at=None):
+    """What a worker does: run the tasks the (dummy) backend holds once they are due."""
+    at = at or timezone.now()
+    ran = []
+    while due := [
+        r
+        for r in default_task_backend.results
+        if r.task.run_after is None or r.task.run_after <= at
+    ]:
+        for result in due:
+            default_task_backend.results.remove(result)
+            ran.append((result.task.name, result.task.call(*result.args)))
+    return ran

@@ -19,36 +19,10 @@ from articles.models import Article, BlockedEmail, Comment, CommentVote
 from articles.models.comments import MAX_DEPTH
 from articles.readers import Reader
 
-from .factories import ArticleFactory, CommentFactory, UserFactory, make_editor
-from .helpers import COUNTS_A_FRESH_RENDER, page_queries
+from .factories import ArticleFactory, CommentFactory, UserFactory, make_editor, started_token
+from .helpers import COUNTS_A_FRESH_RENDER, approved_author, page_queries, post_comment
 
 pytestmark = pytest.mark.django_db
-
-
-def started(seconds_ago=10):
-    """A form timestamp as if the page had been loaded `seconds_ago`."""
-    real = time.time
-    try:
-        time.time = lambda: real() - seconds_ago
-        return signing.TimestampSigner(salt=antispam.TIMESTAMP_SALT).sign("form")
-    finally:
-        time.time = real
-
-
-def post(client, article, body="A thoughtful remark.", follow=False, **fields):
-    data = {
-        "name": "Ann Reader",
-        "email": "ann@example.com",
-        "body": body,
-        "form_started": started(),
-        **fields,
-    }
-    return client.post(reverse("articles:comment-post", args=[article.pk]), data, follow=follow)
-
-
-def approved_author(email="ann@example.com", article=None):
-    """An address that already has an approved comment, so its next ones post directly."""
-    return CommentFactory(email=email, article=article or ArticleFactory())
 
 
 def page(client, article, **params):
@@ -115,7 +89,7 @@ def test_text_is_escaped_paragraphs_kept_and_links_clickable_with_nofollow(seed_
 
 def test_an_approved_author_posts_directly_and_comes_back_to_the_comment(client, seed_article):
     approved_author()
-    response = post(client, seed_article)
+    response = post_comment(client, seed_article)
     comment = Comment.objects.get(article=seed_article)
     assert comment.status == Comment.Status.APPROVED
     assert response.status_code == 302
@@ -129,7 +103,7 @@ def test_an_approved_author_posts_directly_and_comes_back_to_the_comment(client,
 
 
 def test_a_first_timer_is_held_and_only_they_see_it_awaiting_moderation(client, seed_article):
-    post(client, seed_article)
+    post_comment(client, seed_article)
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
     mine = page(client, seed_article)
@@ -147,14 +121,16 @@ def test_a_first_timer_is_held_and_only_they_see_it_awaiting_moderation(client, 
 
 def test_more_than_two_links_are_held_even_for_an_approved_author(client, seed_article):
     approved_author()
-    post(client, seed_article, body="a http://a.example b http://b.example c http://c.example")
+    post_comment(
+        client, seed_article, body="a http://a.example b http://b.example c http://c.example"
+    )
     assert Comment.objects.get(article=seed_article).status == Comment.Status.PENDING
 
 
 def test_a_blocked_address_goes_to_spam_and_is_told_the_same_as_a_held_one(client, seed_article):
     approved_author()
     BlockedEmail.objects.create(email="ANN@example.com")
-    response = post(client, seed_article, follow=True)
+    response = post_comment(client, seed_article, follow=True)
     assert Comment.objects.get(article=seed_article).status == Comment.Status.SPAM
     assert "awaits moderation" in response.content.decode()
 
@@ -167,7 +143,7 @@ def test_a_signed_in_reader_gets_name_and_email_filled_in_and_posts_by_account(
     html = page(client, seed_article)
     assert 'value="Bo Reader"' in html and f'value="{user.email}"' in html
     approved_author(email=user.email)
-    post(client, seed_article, name="Bo Reader", email=user.email)
+    post_comment(client, seed_article, name="Bo Reader", email=user.email)
     comment = Comment.objects.get(article=seed_article)
     assert comment.user == user and comment.reader_hash == ""
 
@@ -188,7 +164,7 @@ def test_a_reply_without_javascript_opens_a_page_then_lands_under_its_parent(cli
     reply_page = client.get(reverse("articles:comment-reply", args=[parent.pk]))
     assert reply_page.status_code == 200
     assert f'name="parent" value="{parent.pk}"' in reply_page.content.decode()
-    response = post(client, seed_article, body="I agree.", parent=parent.pk)
+    response = post_comment(client, seed_article, body="I agree.", parent=parent.pk)
     reply = Comment.objects.get(body="I agree.")
     assert reply.parent == parent and reply.depth == 2 and reply.thread_id == parent.pk
     html = client.get(response["Location"]).content.decode()
@@ -218,7 +194,7 @@ def test_a_reply_to_a_comment_of_another_article_or_a_removed_one_is_refused(
         "unknown": lambda: Comment(pk=999_999),
     }[problem]()
     before = Comment.objects.count()
-    response = post(client, seed_article, body="My kept words", parent=parent.pk)
+    response = post_comment(client, seed_article, body="My kept words", parent=parent.pk)
     assert response.status_code == 400
     html = response.content.decode()
     assert "not on this article or was removed" in html and "My kept words" in html
@@ -242,7 +218,7 @@ def test_bad_input_is_refused_with_a_message_and_the_text_kept(
     client, seed_article, fields, message
 ):
     data = {"body": "Kept text", **fields}
-    response = post(client, seed_article, **data)
+    response = post_comment(client, seed_article, **data)
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html
@@ -264,14 +240,16 @@ def test_the_form_states_its_length_limit(client, seed_article):
 def test_too_fast_or_stale_posts_are_refused_with_the_text_kept(
     client, seed_article, seconds_ago, message
 ):
-    response = post(client, seed_article, body="Patient words", form_started=started(seconds_ago))
+    response = post_comment(
+        client, seed_article, body="Patient words", form_started=started_token(seconds_ago)
+    )
     assert response.status_code == 400
     assert message in response.content.decode() and "Patient words" in response.content.decode()
     assert not Comment.objects.exists()
 
 
 def test_a_filled_honeypot_is_refused(client, seed_article):
-    response = post(client, seed_article, website="http://spam.example")
+    response = post_comment(client, seed_article, website="http://spam.example")
     assert response.status_code == 400
     assert not Comment.objects.exists()
 
@@ -279,8 +257,8 @@ def test_a_filled_honeypot_is_refused(client, seed_article):
 @pytest.mark.usefixtures("one_rate_limit_window")
 def test_one_comment_per_15_seconds_per_reader(client, seed_article):
     approved_author()
-    assert post(client, seed_article, body="first").status_code == 302
-    response = post(client, seed_article, body="second")
+    assert post_comment(client, seed_article, body="first").status_code == 302
+    response = post_comment(client, seed_article, body="second")
     assert response.status_code == 429 and "second" in response.content.decode()
     assert Comment.objects.filter(article=seed_article).count() == 1
 
@@ -288,8 +266,8 @@ def test_one_comment_per_15_seconds_per_reader(client, seed_article):
 @pytest.mark.usefixtures("one_rate_limit_window")
 def test_one_address_is_limited_even_for_readers_without_cookies(seed_article):
     approved_author()
-    assert post(Client(), seed_article, body="first").status_code == 302
-    assert post(Client(), seed_article, body="second").status_code == 429
+    assert post_comment(Client(), seed_article, body="first").status_code == 302
+    assert post_comment(Client(), seed_article, body="second").status_code == 429
 
 
 def test_twenty_comments_an_hour_per_reader(client, seed_article, monkeypatch):
@@ -300,7 +278,7 @@ def test_twenty_comments_an_hour_per_reader(client, seed_article, monkeypatch):
     for n in range(21):
         clock[0] += 16
         statuses.append(
-            post(
+            post_comment(
                 client, seed_article, body=f"comment {n}", form_started=_signed_at(clock[0] - 10)
             ).status_code
         )
@@ -321,9 +299,9 @@ def _signed_at(moment):
 
 def test_the_same_text_twice_from_the_same_person_is_refused(client, seed_article, monkeypatch):
     approved_author()
-    assert post(client, seed_article, body="Same words").status_code == 302
+    assert post_comment(client, seed_article, body="Same words").status_code == 302
     monkeypatch.setattr(comments, "allowed", lambda scope, checks: True)
-    response = post(client, seed_article, body="Same words")
+    response = post_comment(client, seed_article, body="Same words")
     assert response.status_code == 400
     assert "already posted this comment" in response.content.decode()
 
@@ -332,7 +310,7 @@ def test_closed_comments_replace_the_form_and_refuse_posts(client, seed_article)
     Article.objects.filter(pk=seed_article.pk).update(comments_enabled=False)
     html = page(client, seed_article)
     assert "Comments are closed for this article." in html and "data-comment-form" not in html
-    response = post(client, seed_article, body="Too late words")
+    response = post_comment(client, seed_article, body="Too late words")
     assert response.status_code == 403
     assert "closed" in response.content.decode() and "Too late words" in response.content.decode()
     assert not Comment.objects.exists()
@@ -342,13 +320,13 @@ def test_comments_close_a_set_number_of_days_after_publishing(client, settings):
     settings.MAGAZINE_COMMENTS_CLOSE_AFTER_DAYS = 7
     old = ArticleFactory(publish_at=timezone.now() - timedelta(days=8))
     fresh = ArticleFactory(publish_at=timezone.now() - timedelta(days=6))
-    assert post(client, old).status_code == 403
+    assert post_comment(client, old).status_code == 403
     assert "data-comment-form" in page(client, fresh)
 
 
 def test_a_post_without_a_csrf_token_is_refused_with_the_text_kept(seed_article):
     client = Client(enforce_csrf_checks=True)
-    response = post(client, seed_article, body="Words worth keeping")
+    response = post_comment(client, seed_article, body="Words worth keeping")
     assert response.status_code == 403
     html = response.content.decode()
     assert "Words worth keeping" in html and "your comment was not sent" in html
@@ -470,7 +448,7 @@ def test_a_removed_comment_with_replies_stays_as_a_placeholder(client, seed_arti
 
 def _my_comment(client, article, minutes_ago=0):
     approved_author()
-    post(client, article, body="Original words")
+    post_comment(client, article, body="Original words")
     comment = Comment.objects.get(body="Original words")
     Comment.objects.filter(pk=comment.pk).update(
         created_at=timezone.now() - timedelta(minutes=minutes_ago)
@@ -580,7 +558,7 @@ def test_posting_touches_a_bounded_number_of_rows(client, seed_article):
     _fill_threads(seed_article, 50)
     parent = Comment.objects.filter(article=seed_article, depth=3).first()
     with CaptureQueriesContext(connection) as queries:
-        post(client, seed_article, body="Bounded", parent=parent.pk)
+        post_comment(client, seed_article, body="Bounded", parent=parent.pk)
     writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
     counters = [sql for sql in writes if "articles_ratecounter" in sql]
     # One count per rate rule and identity (reader, address); Redis counts outside the database.
@@ -602,7 +580,7 @@ def test_with_javascript_a_post_returns_the_new_comment_fragment(client, seed_ar
         "name": "Ann",
         "email": "ann@example.com",
         "body": "Quick one",
-        "form_started": started(),
+        "form_started": started_token(),
     }
     response = client.post(reverse("articles:comment-post", args=[seed_article.pk]), data, **FETCH)
     assert response.status_code == 201
@@ -612,7 +590,7 @@ def test_with_javascript_a_post_returns_the_new_comment_fragment(client, seed_ar
 
 
 def test_with_javascript_errors_come_back_as_the_form_with_the_text_kept(client, seed_article):
-    data = {"name": "Ann", "email": "nope", "body": "Kept words", "form_started": started()}
+    data = {"name": "Ann", "email": "nope", "body": "Kept words", "form_started": started_token()}
     response = client.post(reverse("articles:comment-post", args=[seed_article.pk]), data, **FETCH)
     assert response.status_code == 400
     html = response.content.decode()
@@ -801,7 +779,7 @@ def test_one_guard_stores_a_raced_double_post_once_for_comments_and_votes(
     from articles.models.readers import StoredOnce
 
     approved_author()
-    first = post(client, seed_article, form_started=nonce_started("double-click"))
+    first = post_comment(client, seed_article, form_started=nonce_started("double-click"))
     real = StoredOnce.earlier
     looked = []
 
@@ -814,7 +792,7 @@ def test_one_guard_stores_a_raced_double_post_once_for_comments_and_votes(
     # race is past them too.
     monkeypatch.setattr(comments, "_is_duplicate", lambda *args: False)
     monkeypatch.setattr(comments, "allowed", lambda scope, checks: True)
-    second = post(client, seed_article, form_started=nonce_started("double-click"))
+    second = post_comment(client, seed_article, form_started=nonce_started("double-click"))
     assert second.status_code == 302 and second["Location"] == first["Location"]
     assert Comment.objects.filter(article=seed_article, body="A thoughtful remark.").count() == 1
     assert len(looked) == 2  # looked, missed, stored in vain, looked again

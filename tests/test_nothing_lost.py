@@ -23,8 +23,7 @@ from articles.models import Article, Comment, OutgoingMail, Submission, Subscrip
 from articles.models.readers import StoredOnce
 
 from .factories import ArticleFactory, CommentFactory, image_upload
-from .test_submissions import SUBMIT, form_data, stored_files, with_image
-from .test_subscriptions import follower, run_queued_tasks
+from .helpers import SUBMIT, follower, form_data, run_queued_tasks, stored_files, with_image
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 
 from .factories import UserFactory, give_totp_device, started_token
-from .test_project import PRODUCTION_ENV
+from .helpers import PRODUCTION_ENV
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,6 @@
 
 import io
 import os
-import uuid
 
 import pytest
 from django.core import mail
@@ -28,10 +27,9 @@ from .factories import (
     make_editor,
     started_token,
 )
+from .helpers import SUBMIT, form_data, stored_files, with_image
 
 pytestmark = pytest.mark.django_db
-
-SUBMIT = reverse("articles:submit")
 
 
 @pytest.fixture
@@ -43,38 +41,6 @@ def committed(django_capture_on_commit_callbacks):
             return call(*args, **kwargs)
 
     return run
-
-
-def form_data(**overrides):
-    data = {
-        "name": "Ada Lovelace",
-        "email": "ada@example.com",
-        "title": "Night trains of Minsk",
-        "story": "The first paragraph.\n\nThe second <b>paragraph</b>.",
-        "category": Category.objects.get(path="world/russia").pk,
-        "tags": "trains, Minsk",
-        "pack": "single-story",
-        "note": "I took the photo myself.",
-        "rights": "on",
-        "form_token": uuid.uuid4().hex,
-        "form_started": started_token(),
-        "website": "",
-    }
-    return {**data, **overrides}
-
-
-def with_image(data, upload=None, n=1, alt="A train at night", credit="Ada Lovelace"):
-    return {
-        **data,
-        f"image_{n}": upload or image_upload(),
-        f"alt_{n}": alt,
-        f"credit_{n}": credit,
-    }
-
-
-def stored_files(settings):
-    root = settings.MEDIA_ROOT
-    return [os.path.join(d, f) for d, _, files in os.walk(root) for f in files]
 
 
 def jpeg_with_metadata():

@@ -20,8 +20,15 @@ from articles import moderation, subscriptions, tasks
 from articles.models import Comment, OutgoingMail, Subscription
 from articles.readers import COOKIE_NAME, COOKIE_SALT, Reader
 
-from .factories import ArticleFactory, AuthorFactory, CommentFactory, UserFactory, make_editor
-from .test_comments import approved_author, post, started
+from .factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CommentFactory,
+    UserFactory,
+    make_editor,
+    started_token,
+)
+from .helpers import approved_author, follower, post_comment, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -38,24 +45,12 @@ def _enqueue_as_if_committed(monkeypatch):
     monkeypatch.setattr(tasks, "enqueue_on_commit", tasks.enqueue)
 
 
-def follower(email, article, kind=Kind.ARTICLE, comment=None, **fields):
-    """A confirmed subscription."""
-    return Subscription.objects.create(
-        email=email,
-        kind=kind,
-        article=article,
-        comment=comment,
-        confirmed_at=timezone.now(),
-        **fields,
-    )
-
-
 def recipients():
     return sorted(address for message in mail.outbox for address in message.to)
 
 
 def subscribe(client, article, email="sam@example.com", kind=Kind.ARTICLE, follow=False):
-    data = {"notify-email": email, "notify-kind": kind, "notify-form_started": started()}
+    data = {"notify-email": email, "notify-kind": kind, "notify-form_started": started_token()}
     return client.post(reverse("articles:subscribe", args=[article.pk]), data, follow=follow)
 
 
@@ -75,21 +70,6 @@ class FailingBackend(BaseEmailBackend):
         raise SMTPServerDisconnected("Connection unexpectedly closed")
 
 
-def run_queued_tasks(at=None):
-    """What a worker does: run the tasks the (dummy) backend holds once they are due."""
-    at = at or timezone.now()
-    ran = []
-    while due := [
-        r
-        for r in default_task_backend.results
-        if r.task.run_after is None or r.task.run_after <= at
-    ]:
-        for result in due:
-            default_task_backend.results.remove(result)
-            ran.append((result.task.name, result.task.call(*result.args)))
-    return ran
-
-
 # --- Who gets what ---------------------------------------------------------------------
 
 
@@ -102,7 +82,7 @@ def test_follow_up_subscribers_get_the_new_comment_and_no_one_else(client):
     follower("elsewhere@example.com", ArticleFactory())
     approved_author("carl@example.com")
 
-    post(client, article, body="Carl's view of it.", name="Carl", email="carl@example.com")
+    post_comment(client, article, body="Carl's view of it.", name="Carl", email="carl@example.com")
 
     comment = Comment.objects.get(email="carl@example.com", article=article)
     assert comment.is_approved
@@ -137,7 +117,7 @@ def test_a_reply_reaches_each_kind_of_subscriber_once_and_never_its_author(clien
     follower("eve@example.com", article, kind=Kind.MY_COMMENTS)  # no comment of Eve's here
     approved_author("dave@example.com")
 
-    post(
+    post_comment(
         client, article, body="I disagree.", name="Dave", email="dave@example.com", parent=parent.pk
     )
 
@@ -168,7 +148,7 @@ def test_held_comment_mails_moderators_and_no_subscriber_until_it_is_approved(cl
     article = ArticleFactory(author=AuthorFactory(user=writer))
     follower("ann@example.com", article)
 
-    post(client, article, body="A first comment.", name="New", email="new@example.com")
+    post_comment(client, article, body="A first comment.", name="New", email="new@example.com")
 
     comment = Comment.objects.get(email="new@example.com")
     assert comment.status == Comment.Status.PENDING
@@ -332,7 +312,9 @@ def test_subscribe_requests_are_limited_per_client_address(client, one_rate_limi
 
 def test_the_comment_form_checkbox_subscribes_to_replies_to_that_comment(client):
     article = ArticleFactory()
-    post(client, article, body="My question?", email="asker@example.com", notify_replies="on")
+    post_comment(
+        client, article, body="My question?", email="asker@example.com", notify_replies="on"
+    )
     comment = Comment.objects.get(email="asker@example.com")
     subscription = Subscription.objects.get()
     assert (subscription.kind, subscription.comment) == (Kind.COMMENT, comment)
@@ -450,7 +432,7 @@ def test_nothing_is_enqueued_before_the_comment_commits(
     approved_author("carl@example.com")
 
     with django_capture_on_commit_callbacks() as callbacks:
-        post(client, article, email="carl@example.com")
+        post_comment(client, article, email="carl@example.com")
         assert mail.outbox == [] and not OutgoingMail.objects.exists()
 
     assert Comment.objects.get(email="carl@example.com", article=article).is_approved
@@ -476,7 +458,7 @@ def test_a_failing_mail_server_keeps_the_comment_and_the_mail_is_retried_once_se
     approved_author("carl@example.com")
     settings.MAILERS = {"default": {"BACKEND": "tests.test_subscriptions.FailingBackend"}}
 
-    response = post(client, article, body="Still here.", email="carl@example.com")
+    response = post_comment(client, article, body="Still here.", email="carl@example.com")
 
     assert response.status_code == 302
     assert Comment.objects.get(email="carl@example.com", article=article).is_approved
@@ -567,7 +549,9 @@ def test_a_guests_reply_subscription_is_theirs_by_their_reader_token(client):
     signed = HttpResponse()
     signed.set_signed_cookie(COOKIE_NAME, "a-guests-token", salt=COOKIE_SALT)
     client.cookies[COOKIE_NAME] = signed.cookies[COOKIE_NAME].value
-    post(client, article, body="My question?", email="guest@example.com", notify_replies="on")
+    post_comment(
+        client, article, body="My question?", email="guest@example.com", notify_replies="on"
+    )
     guest = Reader(user=None, token="a-guests-token")
     subscription = Subscription.objects.get()
     assert subscription.reader_hash == guest.token_hash
