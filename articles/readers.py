@@ -67,7 +67,7 @@ def get_reader(request, create=False):
 def client_ip(request):
     """The client's address: REMOTE_ADDR, or the proxy-added entry of X-Forwarded-For."""
     proxies = settings.MAGAZINE_TRUSTED_PROXIES
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = request.headers.get("x-forwarded-for", "")
     if proxies and forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if len(hops) >= proxies:
