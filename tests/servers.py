@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -126,3 +127,27 @@ def form_fields(html, action):
     parser = _FormFields(action)
     parser.feed(html)
     return parser.fields
+
+
+def at_once(calls):
+    """Run the calls at once (threads behind a barrier); their results, in order."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, call):
+        barrier.wait()
+        results[i] = call()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def in_one_window(period, needed):
+    """Wait, if need be, so that the next `needed` seconds fall in one rate-limit window."""
+    left = period - time.time() % period
+    if left < needed:
+        time.sleep(left + 0.05)

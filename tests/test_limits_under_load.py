@@ -11,7 +11,6 @@ the per-address limits.
 import datetime
 import os
 import re
-import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -126,30 +125,6 @@ def _post(server, path, fields, address, cookies):
     return servers.request(server.port, "POST", path, urllib.parse.urlencode(fields), headers)[0]
 
 
-def _burst(calls):
-    """Run the calls at once (threads behind a barrier); their results, in order."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        barrier.wait()
-        results[i] = call()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
-def _in_one_window(period, needed=8):
-    """Wait, if need be, so that the next `needed` seconds fall in one window of `period`."""
-    left = period - time.time() % period
-    if left < needed:
-        time.sleep(left + 0.05)
-
-
 def _rating_form(html):
     action = re.search(r'action="(/ratings/\d+/)"', html).group(1)
     return action, form_fields(html, action)
@@ -159,8 +134,8 @@ def test_a_burst_from_many_readers_on_one_address_gets_exactly_the_address_limit
     address, limit = "203.0.113.10", voting.RATING_ADDRESS_LIMIT.limit
     visits = [_visit(server, address, [_reader_cookie(f"reader-{i}")]) for i in range(50)]
     action, _ = _rating_form(visits[0][1])
-    _in_one_window(voting.RATING_ADDRESS_LIMIT.period)
-    statuses = _burst(
+    servers.in_one_window(voting.RATING_ADDRESS_LIMIT.period, needed=8)
+    statuses = servers.at_once(
         [
             lambda c=cookies, h=html: _post(
                 server, action, _rating_form(h)[1] | {"score": 4}, address, c
@@ -178,8 +153,8 @@ def test_a_burst_from_one_reader_gets_exactly_the_reader_limit(server):
     address, limit = "203.0.113.20", voting.RATING_READER_LIMIT.limit
     cookies, html = _visit(server, address, [_reader_cookie("one-busy-reader")])
     action, fields = _rating_form(html)
-    _in_one_window(voting.RATING_READER_LIMIT.period)
-    statuses = _burst(
+    servers.in_one_window(voting.RATING_READER_LIMIT.period, needed=8)
+    statuses = servers.at_once(
         [
             lambda s=score: _post(server, action, fields | {"score": s}, address, cookies)
             for score in [1, 2, 3, 4, 5] * 10
@@ -206,8 +181,8 @@ def test_a_burst_of_new_guests_on_one_address_stores_one_comment(server):
         for i, (cookies, html) in enumerate(guests)
     ]
     time.sleep(3.2)  # the spam guard refuses forms sent within 3 s of being shown
-    _in_one_window(comments.POST_RULES[0].period, needed=6)
-    statuses = _burst(
+    servers.in_one_window(comments.POST_RULES[0].period, needed=6)
+    statuses = servers.at_once(
         [lambda c=cookies, f=form: _post(server, action, f, address, c) for cookies, form in posts]
     )
     assert statuses.count(302) == 1, statuses

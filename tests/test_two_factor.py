@@ -2,7 +2,6 @@
 
 import base64
 import re
-import threading
 import time
 from urllib.parse import urlencode
 
@@ -226,13 +225,6 @@ def production_server(tmp_path):
         yield port
 
 
-def _in_one_window(period, needed=20):
-    """Wait, if need be, so that the next `needed` seconds fall in one window of `period`."""
-    left = period - time.time() % period
-    if left < needed:
-        time.sleep(left + 0.05)
-
-
 def _login_form(port):
     """A new visitor opens the sign-in page: its cookies and the form's hidden fields."""
     status, set_cookies, html = servers.request(port, "GET", reverse("admin:login"))
@@ -252,20 +244,13 @@ def _post_login(port, cookies, fields, password):
 def test_a_burst_of_concurrent_wrong_passwords_gets_at_most_ten_checked(production_server):
     burst = 50
     visitors = [_login_form(production_server) for _ in range(burst)]
-    _in_one_window(ATTEMPT_RULE.period)
-    barrier = threading.Barrier(burst)
-    statuses = [None] * burst
-
-    def guess(n):
-        cookies, fields = visitors[n]
-        barrier.wait()
-        statuses[n] = _post_login(production_server, cookies, fields, f"guess {n}")
-
-    threads = [threading.Thread(target=guess, args=(n,)) for n in range(burst)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    servers.in_one_window(ATTEMPT_RULE.period, needed=20)
+    statuses = servers.at_once(
+        [
+            lambda n=n, visitor=visitor: _post_login(production_server, *visitor, f"guess {n}")
+            for n, visitor in enumerate(visitors)
+        ]
+    )
     # A checked password shows the form again (200); the rest are refused unchecked.
     assert statuses.count(200) == ATTEMPTS_BEFORE_LOCK
     assert statuses.count(429) == burst - ATTEMPTS_BEFORE_LOCK
