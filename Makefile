@@ -33,8 +33,8 @@ worker: $(VENV)/installed.stamp
 # Browser tests run on their own, after the rest: they share one live server.
 # Both runs measure coverage; `make coverage` reports it.
 test: $(VENV)/installed.stamp
-	$(PY) -m pytest -n auto -m "not e2e" --cov --cov-report= $(PYTEST_ARGS)
-	$(PY) -m pytest -m e2e --cov --cov-append --cov-report= $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto -m "not e2e" --cov --cov-report= --cov-fail-under=0 $(PYTEST_ARGS)
+	$(PY) -m pytest -m e2e --cov --cov-append --cov-report= --cov-fail-under=0 $(PYTEST_ARGS)
 
 # Branch coverage of articles/ and magazine/ from the last `make test`, with the floor
 # of pyproject.toml; CHANGED_SINCE=<rev> also reports the files changed since then.
