@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from articles import readers
 from articles.models import Category, Subscription
+from articles.models.readers import StoredOnce
 
 from .factories import ArticleFactory, CommentFactory, image_upload, started_token
 
@@ -133,3 +134,17 @@ def run_queued_tasks(at=None):
             default_task_backend.results.remove(result)
             ran.append((result.task.name, result.task.call(*result.args)))
     return ran
+
+
+def guard_misses(monkeypatch, times=1):
+    """Make the double-post guard's look-up miss its first `times` calls, as when a second
+    click is checked before the first one commits; the list of look-ups it made."""
+    real = StoredOnce.earlier
+    looked = []
+
+    def blind(once):
+        looked.append(once)
+        return None if len(looked) <= times else real(once)
+
+    monkeypatch.setattr(StoredOnce, "earlier", blind)
+    return looked

@@ -20,7 +20,13 @@ from articles.models.comments import MAX_DEPTH
 from articles.readers import Reader
 
 from .factories import ArticleFactory, CommentFactory, UserFactory, make_editor, started_token
-from .helpers import COUNTS_A_FRESH_RENDER, approved_author, page_queries, post_comment
+from .helpers import (
+    COUNTS_A_FRESH_RENDER,
+    approved_author,
+    guard_misses,
+    page_queries,
+    post_comment,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -776,18 +782,9 @@ def test_one_guard_stores_a_raced_double_post_once_for_comments_and_votes(
     """Two sendings of one form, or two votes of one reader, that both find nothing
     stored yet: the database's constraint refuses the second row, and the one guard
     (StoredOnce) answers with the first one instead of an error."""
-    from articles.models.readers import StoredOnce
-
     approved_author()
     first = post_comment(client, seed_article, form_started=nonce_started("double-click"))
-    real = StoredOnce.earlier
-    looked = []
-
-    def blind_once(once):
-        looked.append(once)
-        return None if len(looked) == 1 else real(once)
-
-    monkeypatch.setattr(StoredOnce, "earlier", blind_once)
+    looked = guard_misses(monkeypatch)
     # The duplicate-text rule and the posting limit would refuse the copy first: the
     # race is past them too.
     monkeypatch.setattr(comments, "_is_duplicate", lambda *args: False)

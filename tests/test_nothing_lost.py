@@ -20,10 +20,17 @@ from django.utils import timezone
 from articles import antispam, comments, ratelimit, submissions, tasks
 from articles.forms.submissions import SubmissionForm
 from articles.models import Article, Comment, OutgoingMail, Submission, Subscription
-from articles.models.readers import StoredOnce
 
 from .factories import ArticleFactory, CommentFactory, image_upload
-from .helpers import SUBMIT, follower, form_data, run_queued_tasks, stored_files, with_image
+from .helpers import (
+    SUBMIT,
+    follower,
+    form_data,
+    guard_misses,
+    run_queued_tasks,
+    stored_files,
+    with_image,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -114,14 +121,7 @@ def test_a_double_click_racing_past_the_check_still_stores_one(client, seed_arti
     data = comment_data(html)
     first = client.post(comment_url(seed_article), data)
     # The second click checks before the first one commits: the constraint decides.
-    real = StoredOnce.earlier
-    calls = []
-
-    def not_yet(once):
-        calls.append(once)
-        return None if len(calls) == 1 else real(once)
-
-    monkeypatch.setattr(StoredOnce, "earlier", not_yet)
+    calls = guard_misses(monkeypatch)
     monkeypatch.setattr(comments, "_is_duplicate", lambda *args: False)
     second = client.post(comment_url(seed_article), data)
     assert len(calls) >= 2  # the check ran, missed, and ran again after the refusal
@@ -135,14 +135,7 @@ def test_a_double_submit_racing_past_the_check_stores_one_story(client, monkeypa
     story = Submission.objects.get()
     # The second click is checked before the first one commits: the form's and the
     # view's checks find nothing, and the unique form token decides.
-    real = StoredOnce.earlier
-    calls = []
-
-    def not_yet(once):
-        calls.append(once)
-        return None if len(calls) <= 2 else real(once)
-
-    monkeypatch.setattr(StoredOnce, "earlier", not_yet)
+    calls = guard_misses(monkeypatch, times=2)
     monkeypatch.setattr(SubmissionForm, "_check_duplicate", lambda *args: None)
     second = client.post(SUBMIT, {**data, "image_1": image_upload()})
     assert len(calls) == 3  # both checks missed; the refused write found the first story

@@ -15,7 +15,6 @@ from PIL import Image
 
 from articles import publishing, submissions
 from articles.models import Article, Category, OutgoingMail, Pack, Submission, SubmissionImage
-from articles.models.readers import StoredOnce
 from articles.views.submissions import max_request_bytes
 
 from .factories import (
@@ -27,7 +26,7 @@ from .factories import (
     make_editor,
     started_token,
 )
-from .helpers import SUBMIT, form_data, stored_files, with_image
+from .helpers import SUBMIT, form_data, guard_misses, stored_files, with_image
 
 pytestmark = pytest.mark.django_db
 
@@ -504,14 +503,7 @@ def test_a_double_submit_racing_past_the_check_still_stores_one(settings, monkey
         race_data(), [(image_upload(), "alt", "credit")], **kwargs
     )
     # The second sending checks before the first commits; the unique form token decides.
-    real = StoredOnce.earlier
-    calls = []
-
-    def not_yet(once):
-        calls.append(once)
-        return None if len(calls) == 1 else real(once)
-
-    monkeypatch.setattr(StoredOnce, "earlier", not_yet)
+    calls = guard_misses(monkeypatch)
     again = submissions.receive_submission(
         race_data(), [(image_upload(), "alt", "credit")], **kwargs
     )
