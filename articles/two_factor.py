@@ -149,8 +149,13 @@ def _wait(device):
 
 
 def has_staff_powers(user):
-    """Whether `user` acts as staff: signed in, and past the code if they need one."""
-    return user.is_authenticated and (is_verified(user) or not needs_second_step(user))
+    """Whether `user` keeps their account's powers: signed in, and past the code if they
+    need one. Readers' accounts need none, so their pages look nothing up for it."""
+    if not user.is_authenticated:
+        return False
+    if not (user.is_staff or user.is_superuser):
+        return True
+    return is_verified(user) or not needs_second_step(user)
 
 
 class UnverifiedStaffAreGuestsMiddleware:

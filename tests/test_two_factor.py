@@ -6,7 +6,9 @@ import time
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
@@ -16,7 +18,7 @@ from articles.admin_site import ATTEMPT_RULE, ATTEMPTS_BEFORE_LOCK
 from articles.models import Article
 
 from . import servers
-from .factories import ArticleFactory, make_editor, make_writer
+from .factories import ArticleFactory, UserFactory, make_editor, make_writer
 
 pytestmark = pytest.mark.django_db
 
@@ -271,3 +273,11 @@ def test_a_password_without_the_code_gives_no_staff_powers_on_the_site(client, s
     client.post(reverse("admin:two-factor"), {"code": _code(key)})
     preview = client.get(draft.get_absolute_url())
     assert preview.status_code == 200 and "Embargoed until Friday" in preview.content.decode()
+
+
+def test_a_readers_account_costs_no_device_look_up_on_the_site(client, seed_article):
+    """Only staff may need a code: a signed-in reader's pages never ask for devices."""
+    client.force_login(UserFactory())
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(seed_article.get_absolute_url()).status_code == 200
+    assert not [q["sql"] for q in queries if "otp_" in q["sql"]]
