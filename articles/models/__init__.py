@@ -9,6 +9,7 @@ from .people import Author
 from .ratelimits import RateCounter
 from .ratings import ArticleRating
 from .redirects import ArticleRedirect
+from .revisions import ArticleRevision
 from .site import SiteSettings
 from .submissions import Pack, Submission, SubmissionEvent, SubmissionImage
 from .subscriptions import Subscription
@@ -18,6 +19,7 @@ __all__ = [
     "Article",
     "ArticleRating",
     "ArticleRedirect",
+    "ArticleRevision",
     "Author",
     "BlockedEmail",
     "Category",
