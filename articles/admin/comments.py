@@ -1,14 +1,21 @@
 """
-Comment moderation: the queue (pending first), bulk approve / spam / remove,
-"block this email", and blocked addresses. Every status change goes through
+Comment moderation: the queue (pending first), approve / spam / remove on each row
+and in bulk, "block this email", and blocked addresses. Every status change goes through
 `articles.moderation`, as on the public site, so article counts stay exact.
 Comment votes are listed to find and remove bursts; their comments' scores follow.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
-from django.utils.html import format_html
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
 
 from .. import comments, moderation
 from ..models import BlockedEmail, Comment, CommentVote
@@ -61,8 +68,61 @@ class CommentAdmin(admin.ModelAdmin):
         "view_link",
     )
 
+    # One press per row: the button, what moderation does, the word for it, the status it gives.
+    DECISIONS = {
+        "approve": ("Approve", moderation.approve, "approved", Comment.Status.APPROVED),
+        "spam": ("Spam", moderation.mark_spam, "marked as spam", Comment.Status.SPAM),
+        "remove": ("Remove", moderation.remove, "removed", Comment.Status.REMOVED),
+    }
+
     def has_add_permission(self, request):
         return False  # readers write comments; editors answer on the site
+
+    def get_urls(self):
+        moderate = self.admin_site.admin_view(require_POST(self.moderate_view))
+        return [
+            path("<int:pk>/moderate/<str:decision>/", moderate, name="articles_comment_moderate"),
+            *super().get_urls(),
+        ]
+
+    def moderate_view(self, request, pk, decision):
+        """A row's Approve / Spam / Remove, back to the queue as it was filtered."""
+        if decision not in self.DECISIONS:
+            raise Http404("No such decision.")
+        comment = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, comment):
+            raise PermissionDenied
+        _, decide, done, _ = self.DECISIONS[decision]
+        self._done(request, decide(Comment.objects.filter(pk=comment.pk)), done)
+        queue = reverse("admin:articles_comment_changelist")
+        filters = request.GET.get("_changelist_filters")
+        return redirect(f"{queue}?{filters}" if filters else queue)
+
+    def get_list_display(self, request):
+        return (*super().get_list_display(request), self.moderate_column(request))
+
+    def moderate_column(self, request):
+        """Buttons of the queue's own form (its CSRF token goes with them), no script needed;
+        the queue's filters ride along, so the editor comes back to the same list."""
+        query = request.GET.urlencode()
+        back = "?" + urlencode({"_changelist_filters": query}) if query else ""
+
+        @admin.display(description="moderate")
+        def buttons(comment):
+            return format_html_join(
+                "",
+                '<button type="submit" class="button" formmethod="post" formaction="{}">{}</button>',
+                (
+                    (
+                        reverse("admin:articles_comment_moderate", args=[comment.pk, key]) + back,
+                        label,
+                    )
+                    for key, (label, _, _, status) in self.DECISIONS.items()
+                    if comment.status != status
+                ),
+            )
+
+        return buttons
 
     @admin.display(description="comment")
     def excerpt_column(self, comment):
