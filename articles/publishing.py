@@ -8,7 +8,9 @@ form and its actions alike:
 - a changed body: passage comments and editors' questions find their words again
   (`inline.reanchor`), or are orphaned until the words come back;
 - published or scheduled: the contributor's submission behind the article becomes
-  published, and the contributor is told when it appears (`submissions.article_published`).
+  published, and the contributor is told when it appears (`submissions.article_published`);
+- every save, publish, unpublish and restore is recorded as a revision, with who and
+  what kind (`articles.revisions`).
 
 Scheduled articles need no job to go live: `Article.objects.published()` shows them
 once their time comes, and their submission was marked when they were scheduled.
@@ -16,16 +18,28 @@ once their time comes, and their submission was marked when they were scheduled.
 
 from django.db import transaction
 
-from . import inline, submissions
-from .models import Article
+from . import inline, revisions, submissions
+from .models import Article, ArticleRevision
+
+Kind = ArticleRevision.Kind
 
 
-def save_article(article, by=None):
-    """Store an editor's change to an article, and what follows from it."""
+def save_article(article, by=None, kind=Kind.SAVE, **meta):
+    """Store an editor's change to an article, and what follows from it; returns its revision."""
     with transaction.atomic():
         stored_html = article.body_html
         article.save()
         _followed(article, stored_html, by)
+        return revisions.record(article, by, kind, **meta)
+
+
+def restore(article, saved, by=None):
+    """Bring back a revision's content as a new revision (the ones after it stay)."""
+    with transaction.atomic():
+        revisions.apply(article, saved)
+        restored = save_article(article, by, Kind.RESTORE, restored_from=saved)
+        Article.objects.filter(pk=article.pk).refresh_search_text()
+    return restored
 
 
 def publish(article, when=None, by=None):
@@ -38,15 +52,17 @@ def publish(article, when=None, by=None):
         if not article.publish(when):
             return False
         _followed(article, stored_html, by)
+        revisions.record(article, by, Kind.PUBLISH)
     return True
 
 
-def unpublish(article):
+def unpublish(article, by=None):
     """Back to draft: the article leaves the site at once (its submission stays published)."""
     with transaction.atomic():
         stored_html = article.body_html
         article.unpublish()
-        _followed(article, stored_html)
+        _followed(article, stored_html, by)
+        revisions.record(article, by, Kind.UNPUBLISH)
 
 
 def _followed(article, stored_html, by=None):

@@ -22,7 +22,7 @@ from django.utils import dateformat, timezone
 from django.utils.text import slugify
 from taggit.utils import parse_tags
 
-from . import ratelimit, richtext
+from . import ratelimit, revisions, richtext
 from .models import Article, Author, SiteSettings, Submission, SubmissionEvent, SubmissionImage
 from .models.readers import StoredOnce
 from .models.submissions import new_token
@@ -298,6 +298,7 @@ def accept_submission(submission, by=None, message=""):
         if article.image:
             written.append(article.image.name)
         article.tags.add(*parse_tags(locked.tags))
+        revisions.record(article, by, revisions.Kind.SUBMISSION)
         locked.article = article
         locked.save(update_fields=["article", "updated_at"])
         _add_event(locked, Status.ACCEPTED, message, by)

@@ -333,3 +333,14 @@ MAGAZINE_SITE_URL = os.environ.get("MAGAZINE_SITE_URL", "http://127.0.0.1:8000")
 MAGAZINE_CANONICAL_HOST_REDIRECT = env_bool("MAGAZINE_CANONICAL_HOST_REDIRECT", not DEBUG)
 # Who is told by email when a comment waits for moderation (the article's author is too).
 MAGAZINE_MODERATION_EMAILS = env_list("MAGAZINE_MODERATION_EMAILS")
+
+# Revisions (articles/revisions.py)
+# Autosaves older than this many days are pruned on the next autosave; empty keeps all.
+MAGAZINE_AUTOSAVE_KEEP_DAYS = (
+    int(os.environ["MAGAZINE_AUTOSAVE_KEEP_DAYS"])
+    if os.environ.get("MAGAZINE_AUTOSAVE_KEEP_DAYS")
+    else None
+)
+# How often an open change form autosaves (when changed) and says who has it open.
+MAGAZINE_AUTOSAVE_SECONDS = 30
+MAGAZINE_PRESENCE_SECONDS = 20

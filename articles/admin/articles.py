@@ -6,6 +6,7 @@ from taggit.managers import TaggableManager
 
 from .. import publishing, roles
 from ..models import Agency, Article, Author, Category, SiteSettings
+from .editing import ArticleEditingMixin
 from .inline import InlineFeedbackMixin
 from .ratings import RatingFiguresMixin
 from .widgets import TagAutocompleteWidget
@@ -48,7 +49,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(InlineFeedbackMixin, RatingFiguresMixin, admin.ModelAdmin):
+class ArticleAdmin(ArticleEditingMixin, InlineFeedbackMixin, RatingFiguresMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "status_label",
