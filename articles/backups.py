@@ -24,8 +24,12 @@ class BackupError(Exception):
     """A backup or restore that could not be done, with the reason for the operator."""
 
 
-def backup(path, using="default"):
-    """Write a backup of the database to `path`; a half-written file never takes its place."""
+def backup(path, using="default", snapshot=None):
+    """Write a backup of the database to `path`; a half-written file never takes its place.
+
+    `snapshot` (PostgreSQL): dump the data as an exported snapshot sees it
+    (`pg_export_snapshot()`), so that counts taken in that snapshot describe the dump.
+    """
     connection = connections[using]
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
@@ -34,9 +38,10 @@ def backup(path, using="default"):
             source = Path(connection.settings_dict["NAME"])
             if not source.is_file():
                 raise BackupError(f"There is no SQLite database at {source}.")
-            _sqlite_copy(source, partial)
+            sqlite_copy(source, partial)
         elif connection.vendor == "postgresql":
-            _run_pg(["pg_dump", "--format=custom", f"--file={partial}"], connection)
+            options = [f"--snapshot={snapshot}"] if snapshot else []
+            _run_pg(["pg_dump", "--format=custom", f"--file={partial}", *options], connection)
         else:
             raise BackupError(f"Backups of {connection.vendor} databases are not supported.")
         partial.replace(path)
@@ -55,7 +60,7 @@ def restore(path, using="default", force=False):
     if not path.is_file():
         raise BackupError(f"There is no backup at {path}.")
     if connection.vendor == "sqlite":
-        _check_sqlite_file(path)
+        check_sqlite_file(path)
     if not force and not is_empty(using):
         raise BackupError(
             f"{connection.settings_dict['NAME']} already has tables; restoring would "
@@ -63,7 +68,7 @@ def restore(path, using="default", force=False):
         )
     connection.close()
     if connection.vendor == "sqlite":
-        _sqlite_copy(path, connection.settings_dict["NAME"])
+        sqlite_copy(path, connection.settings_dict["NAME"])
     elif connection.vendor == "postgresql":
         # --clean --if-exists drops each object of the backup before recreating it;
         # --single-transaction makes the restore all or nothing.
@@ -82,7 +87,7 @@ def is_empty(using="default"):
         return not connections[using].introspection.table_names(cursor)
 
 
-def _sqlite_copy(source, target):
+def sqlite_copy(source, target):
     # pages=-1 (the default) copies every page in one step, under one read
     # transaction: the copy is the database as it was at one instant.
     with (
@@ -92,7 +97,7 @@ def _sqlite_copy(source, target):
         src.backup(dst)
 
 
-def _check_sqlite_file(path):
+def check_sqlite_file(path):
     try:
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
             result = db.execute("PRAGMA quick_check").fetchone()[0]
@@ -103,11 +108,15 @@ def _check_sqlite_file(path):
 
 
 def _run_pg(command, connection, *arguments):
+    run_pg(command, connection.settings_dict, *arguments)
+
+
+def run_pg(command, settings_dict, *arguments):
+    """Run a PostgreSQL client program against the database `settings_dict` describes."""
     if not shutil.which(command[0]):
         raise BackupError(
             f"{command[0]} is not installed (Debian: apt-get install postgresql-client)."
         )
-    settings_dict = connection.settings_dict
     env = {**os.environ}
     for variable, value in (
         ("PGHOST", settings_dict["HOST"]),

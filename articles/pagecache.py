@@ -146,8 +146,11 @@ class AnonymousPageCacheMiddleware:
         address = request.build_absolute_uri()
         key = "pagecache:page:" + hashlib.sha256(address.encode()).hexdigest()
         entry = caches["local"].get(key)
+        # For the metrics' hit ratio (magazine/monitoring/metrics.py).
         if entry and versions(entry["names"], time.time_ns()) == entry["versions"]:
+            request.page_cache_result = "hit"
             return self._serve(request, entry)
+        request.page_cache_result = "miss"
         return self._render_and_store(request, key)
 
     def _render_and_store(self, request, key):

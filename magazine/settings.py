@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",
+    # Before django_tasks_db: its `db_worker` command records the worker's heartbeat.
+    "magazine.monitoring",
     "django_tasks_db",
     # Two-factor sign-in for staff: authenticator apps (TOTP) and one-time recovery codes.
     "django_otp",
@@ -58,6 +60,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz and /metrics, answered before anything else: a load balancer
+    # probing by address needs no allowed host and no HTTPS (magazine/monitoring/).
+    "magazine.monitoring.middleware.OperationsMiddleware",
+    # Counts and times every other request, page cache hits included.
+    "magazine.monitoring.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # After SecurityMiddleware, as hstspreload.org requires: plain HTTP goes to HTTPS on the
     # same host first, and the move to the canonical host carries the HSTS header. Before
@@ -285,12 +292,39 @@ if not DEBUG:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
+# Server errors reach someone: Sentry (or GlitchTip) when SENTRY_DSN is set, otherwise a
+# throttled mail to each of ADMINS through the outbox (magazine/monitoring/errors.py).
+ADMINS = env_list("DJANGO_ADMINS")
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from magazine.monitoring.sentry import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "development" if DEBUG else "production"),
+        release=os.environ.get("SENTRY_RELEASE", ""),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        local_variables=env_bool("SENTRY_LOCAL_VARIABLES", False),
+    )
+# One mail per distinct error per this many minutes, and at most this many an hour.
+MAGAZINE_ERROR_MAIL_MINUTES = int(os.environ.get("MAGAZINE_ERROR_MAIL_MINUTES", "15"))
+MAGAZINE_ERROR_MAILS_PER_HOUR = int(os.environ.get("MAGAZINE_ERROR_MAILS_PER_HOUR", "10"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "admins_outbox": {"()": "magazine.monitoring.errors.OutboxAdminEmailHandler"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Django's own mail_admins handler would send inside the failing request, with
+        # its cookies: replaced by the outbox's (none while Sentry reports errors).
+        "django": {"handlers": [], "level": "INFO"},
+        "django.request": {"handlers": [] if SENTRY_DSN else ["admins_outbox"], "level": "INFO"},
+    },
 }
 
 # Open Magazine's own settings.
@@ -334,6 +368,21 @@ MAGAZINE_CANONICAL_HOST_REDIRECT = env_bool("MAGAZINE_CANONICAL_HOST_REDIRECT", 
 # Who is told by email when a comment waits for moderation (the article's author is too).
 MAGAZINE_MODERATION_EMAILS = env_list("MAGAZINE_MODERATION_EMAILS")
 
+# Operations (README, "Operations"). /metrics answers these client addresses or networks,
+# and anyone sending `Authorization: Bearer <MAGAZINE_METRICS_TOKEN>`; others get a 404.
+MAGAZINE_METRICS_ALLOW = env_list("MAGAZINE_METRICS_ALLOW", "127.0.0.1,::1")
+MAGAZINE_METRICS_TOKEN = os.environ.get("MAGAZINE_METRICS_TOKEN", "")
+# The mail worker renews its heartbeat this often; older than the stale limit, or a
+# queued mail due for longer than the wait limit, and the admin and /readyz say mail is
+# not being sent. A task running longer than the task limit counts as stuck.
+MAGAZINE_WORKER_HEARTBEAT_SECONDS = int(os.environ.get("MAGAZINE_WORKER_HEARTBEAT_SECONDS", "30"))
+MAGAZINE_WORKER_STALE_SECONDS = int(os.environ.get("MAGAZINE_WORKER_STALE_SECONDS", "300"))
+MAGAZINE_WORKER_TASK_SECONDS = int(os.environ.get("MAGAZINE_WORKER_TASK_SECONDS", "120"))
+MAGAZINE_MAIL_MAX_WAIT_SECONDS = int(os.environ.get("MAGAZINE_MAIL_MAX_WAIT_SECONDS", "900"))
+# `make backup`: dated folders of database and media here, the newest this many kept.
+MAGAZINE_BACKUP_DIR = Path(os.environ.get("MAGAZINE_BACKUP_DIR", BASE_DIR / "backups"))
+MAGAZINE_BACKUP_KEEP = int(os.environ.get("MAGAZINE_BACKUP_KEEP", "7"))
+
 # Revisions (articles/revisions.py)
 # Autosaves older than this many days are pruned on the next autosave; empty keeps all.
 MAGAZINE_AUTOSAVE_KEEP_DAYS = (
@@ -344,3 +393,6 @@ MAGAZINE_AUTOSAVE_KEEP_DAYS = (
 # How often an open change form autosaves (when changed) and says who has it open.
 MAGAZINE_AUTOSAVE_SECONDS = 30
 MAGAZINE_PRESENCE_SECONDS = 20
+
+# Tags (migration 0018): "MINSK" and "minsk" are one tag.
+TAGGIT_CASE_INSENSITIVE = True
