@@ -1,0 +1,110 @@
+"""Two editors in two browsers, autosave across a closed tab, and the leave warning."""
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import Article, ArticleRevision
+
+from ..factories import make_editor
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _editor_page(visitor, admin_sign_in, username):
+    make_editor(username=username, first_name=username.capitalize())
+    page = visitor()
+    admin_sign_in(page, username)
+    return page
+
+
+def _open(page, live_server, article):
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    expect(page.locator(".prose-editor > .ProseMirror")).to_be_visible()
+
+
+def _save(page):
+    page.get_by_role("button", name="Save and continue editing").click()
+
+
+def test_two_editors_in_two_browsers_merge_and_stop_on_the_same_field(
+    live_server, visitor, admin_sign_in, seed_article
+):
+    anna = _editor_page(visitor, admin_sign_in, "anna")
+    ben = _editor_page(visitor, admin_sign_in, "ben")
+    _open(anna, live_server, seed_article)
+    _open(ben, live_server, seed_article)
+
+    anna.locator("#id_title").fill("Anna's headline")
+    _save(anna)
+    expect(anna.locator(".messagelist")).to_contain_text("was changed successfully")
+    ben.locator("#id_image_caption").fill("Ben's caption")
+    _save(ben)
+    expect(ben.locator(".messagelist")).to_contain_text("was changed successfully")
+    seed_article.refresh_from_db()
+    assert (seed_article.title, seed_article.image_caption) == ("Anna's headline", "Ben's caption")
+
+    # Both now change the standfirst: the second save stops, with everything typed kept.
+    anna.locator("#id_standfirst").fill("Anna's standfirst")
+    ben.locator("#id_standfirst").fill("Ben's standfirst")
+    ben.locator("#id_image_credit").fill("Ben's credit")
+    _save(anna)
+    expect(anna.locator(".messagelist")).to_contain_text("was changed successfully")
+    _save(ben)
+    conflict = ben.locator("#conflict-standfirst")
+    expect(conflict).to_contain_text("Anna's standfirst")
+    expect(conflict).to_contain_text("Ben's standfirst")
+    expect(ben.locator("#id_standfirst")).to_have_value("Ben's standfirst")
+    expect(ben.locator("#id_image_credit")).to_have_value("Ben's credit")
+
+    ben.get_by_label("Keep theirs").check()
+    _save(ben)
+    expect(ben.locator(".messagelist")).to_contain_text("was changed successfully")
+    seed_article.refresh_from_db()
+    assert (seed_article.standfirst, seed_article.image_credit) == (
+        "Anna's standfirst",
+        "Ben's credit",
+    )
+
+
+def test_typing_autosaves_and_a_reopened_tab_restores_it(
+    live_server, visitor, admin_sign_in, seed_article, settings
+):
+    settings.MAGAZINE_AUTOSAVE_SECONDS = 1
+    page = _editor_page(visitor, admin_sign_in, "anna")
+    _open(page, live_server, seed_article)
+    page.locator("#id_title").fill("Typed but never saved")
+    expect(page.locator(".autosave-status")).to_contain_text("Autosaved at", timeout=10_000)
+    context = page.context
+    page.close()
+
+    page = context.new_page()
+    _open(page, live_server, seed_article)
+    page.get_by_role("link", name="Restore the unsaved changes from").click()
+    expect(page.locator("#id_title")).to_have_value("Typed but never saved")
+    assert Article.objects.get(pk=seed_article.pk).title != "Typed but never saved"
+    _save(page)
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert Article.objects.get(pk=seed_article.pk).title == "Typed but never saved"
+
+
+def test_leaving_with_unsaved_changes_asks_first(live_server, visitor, admin_sign_in, seed_article):
+    page = _editor_page(visitor, admin_sign_in, "anna")
+    _open(page, live_server, seed_article)
+    dialogs = []
+
+    def stay(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    page.locator("#id_title").click()
+    page.keyboard.type(" (draft)")
+    page.close(run_before_unload=True)
+    deadline = time.monotonic() + 5
+    while not dialogs and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert dialogs == ["beforeunload"]
+    assert not page.is_closed()
+    assert ArticleRevision.objects.filter(kind=ArticleRevision.Kind.AUTOSAVE).count() <= 1
