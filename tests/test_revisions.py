@@ -1,12 +1,15 @@
 """An editor's work is never lost: revisions, compare and restore, merged saves."""
 
 import re
+import threading
+import time
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from articles import publishing, submissions
+from articles import publishing, revisions, submissions
 from articles.models import Article, ArticleRevision
 
 from .factories import (
@@ -217,3 +220,40 @@ def test_a_revision_keeps_tags_agencies_and_the_image_fields(client, seed_articl
     assert sorted(saved.version.field_dict["agencies"]) == sorted(agencies) != []
     assert saved.version.field_dict["image_alt"] == "Two leaders"
     assert saved.version.field_dict["image_credit"] == "Photo desk"
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL (DATABASE_URL naming one; CI has it): SQLite's in-memory test "
+    "database, shared by threads, refuses a second writer instead of making it wait",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_saves_of_one_field_cannot_both_pass(monkeypatch):
+    article = ArticleFactory(title="Old headline")
+    anna, ben = _editor_client(), _editor_client()
+    bases = [_opened(anna, article), _opened(ben, article)]
+    checked = revisions.locked_version
+
+    def slow_check(locked):
+        # Holding the check open long enough for the other save to reach its own.
+        version = checked(locked)
+        time.sleep(0.3)
+        return version
+
+    monkeypatch.setattr(revisions, "locked_version", slow_check)
+    codes = []
+
+    def save(client, base, title):
+        codes.append(_save(client, article, base, title=title).status_code)
+        connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=(anna, bases[0], "Anna's headline")),
+        threading.Thread(target=save, args=(ben, bases[1], "Ben's headline")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [200, 302]
