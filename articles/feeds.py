@@ -4,7 +4,8 @@ RSS 2.0 and Atom feeds of published articles: the whole magazine, a section
 summary, as MAGAZINE_FEED_FULL_TEXT says. A feed costs the same few queries
 whatever its length: the feed's subject, the articles, and their tags.
 
-An article's approved comments have their own feed, newest first.
+An article's approved comments have their own feed, newest first, and so do the
+site's corrections.
 """
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from taggit.models import Tag
 
-from .models import Article, Author, Category, Comment, SiteSettings
+from .models import Article, Author, Category, ChangeNote, Comment, SiteSettings
 
 
 class LatestArticlesFeed(Feed):
@@ -48,7 +49,8 @@ class LatestArticlesFeed(Feed):
         return article.publish_at
 
     def item_updateddate(self, article):
-        return article.updated_at
+        # What readers see as "Updated": silent fixes are no news to a feed reader.
+        return article.modified_at
 
     def item_author_name(self, article):
         return article.author.name
@@ -152,6 +154,38 @@ class ArticleCommentsFeed(Feed):
     def get_feed(self, obj, request):
         self._article_url = obj.get_absolute_url()  # one article: no lookup per item
         return super().get_feed(obj, request)
+
+
+class CorrectionsFeed(Feed):
+    """Every correction of a published article, newest first."""
+
+    def title(self):
+        return f"Corrections · {SiteSettings.load().site_name}"
+
+    def link(self):
+        return reverse("articles:corrections")
+
+    def description(self):
+        return "Every correction we have made to our articles, newest first."
+
+    def items(self):
+        return (
+            ChangeNote.objects.corrections()
+            .public()
+            .select_related("article__category")[: settings.MAGAZINE_FEED_ITEMS]
+        )
+
+    def item_title(self, correction):
+        return f"Correction: {correction.article.title}"
+
+    def item_description(self, correction):
+        return correction.note
+
+    def item_link(self, correction):
+        return correction.get_absolute_url()
+
+    def item_pubdate(self, correction):
+        return correction.created_at
 
 
 class AtomMixin:

@@ -2,8 +2,14 @@
 Uploaded images: checked with Pillow before anything is stored, re-encoded to
 drop metadata (GPS position, camera serials) and anything appended, and cut
 into a few WebP widths once, when saved, so no page ever resizes an image.
+
+An image chosen in a form that then fails validation is kept (`keep_upload`): checked
+and re-encoded as above, stored under kept/ and named by a signed token the form carries,
+so the next try uses it without a second upload. Kept files not used within a day are
+removed (`remove_abandoned_uploads`).
 """
 
+import datetime
 import io
 import math
 import re
@@ -13,11 +19,13 @@ from pathlib import PurePosixPath
 
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -259,6 +267,87 @@ def store_new_upload(instance, field_name):
     field_file = getattr(instance, field_name)
     if not field_file or getattr(field_file, "_committed", True):
         return False
-    content = reencoded(field_file.file)
+    upload = field_file.file
+    if isinstance(upload, KeptUpload):  # re-encoded when it was kept
+        content = ContentFile(upload.read(), name=PurePosixPath(upload.name).name)
+    else:
+        content = reencoded(upload)
     field_file.save(content.name, content, save=False)
     return True
+
+
+# --- Uploads kept from a form that failed validation ---------------------------------
+
+KEPT_FOLDER = "kept"
+KEPT_SALT = "articles.images.kept-upload"
+KEPT_FOR = datetime.timedelta(days=1)
+
+
+class KeptUpload(ContentFile):
+    """A kept image, read for the form that uses it; `token` names it."""
+
+    def __init__(self, content, name, token, original_name):
+        super().__init__(content, name=name)
+        self.token, self.original_name = token, original_name
+
+    @property
+    def url(self):
+        return default_storage.url(self.name)
+
+
+def keep_upload(upload):
+    """Keep a checked upload for the form's next try; returns its KeptUpload."""
+    remove_abandoned_uploads()
+    content = reencoded(upload)
+    suffix = PurePosixPath(content.name).suffix
+    name = default_storage.save(f"{KEPT_FOLDER}/{uuid.uuid4().hex}{suffix}", content)
+    original_name = PurePosixPath(upload.name or "").name[:100]
+    token = signing.dumps({"name": name, "original": original_name}, salt=KEPT_SALT)
+    return kept_upload(token)
+
+
+def _kept_payload(token):
+    try:
+        payload = signing.loads(token, salt=KEPT_SALT, max_age=KEPT_FOR)
+    except signing.BadSignature:  # forged, or older than a day
+        return None
+    name = payload.get("name", "") if isinstance(payload, dict) else ""
+    return payload if name.startswith(KEPT_FOLDER + "/") else None
+
+
+def kept_name(token):
+    """The storage name a token stands for, or None if it is not ours or too old."""
+    payload = _kept_payload(token) if token else None
+    return payload and payload["name"]
+
+
+def kept_upload(token):
+    """The kept upload a form's token names, opened, or None."""
+    payload = _kept_payload(token) if token else None
+    if payload is None or not default_storage.exists(payload["name"]):
+        return None
+    with default_storage.open(payload["name"], "rb") as file:
+        content = file.read()
+    return KeptUpload(content, payload["name"], token, payload.get("original", ""))
+
+
+def discard_kept(upload):
+    """Remove a kept upload once a save has stored it for good."""
+    if isinstance(upload, KeptUpload):
+        default_storage.delete(upload.name)
+
+
+def remove_abandoned_uploads(now=None):
+    """Remove kept uploads older than a day (their form was never sent again)."""
+    try:
+        _, names = default_storage.listdir(KEPT_FOLDER)
+    except FileNotFoundError:
+        return 0
+    cutoff = (now or timezone.now()) - KEPT_FOR
+    removed = 0
+    for name in names:
+        path = f"{KEPT_FOLDER}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            removed += 1
+    return removed

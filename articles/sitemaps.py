@@ -1,4 +1,4 @@
-"""sitemap.xml: published articles (with their last change), sections, tags and authors."""
+"""sitemap.xml: published articles (with their last update), sections, tags and authors."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -12,11 +12,13 @@ class ArticleSitemap(Sitemap):
         return (
             Article.objects.published()
             .select_related("category")
-            .only("slug", "updated_at", "category__path")
+            .only("slug", "publish_at", "revised_at", "category__path")
         )
 
     def lastmod(self, article):
-        return article.updated_at
+        # The last change readers were told of (an update or a correction), as the
+        # page and its JSON-LD say; a silent typo fix is no reason to crawl again.
+        return article.modified_at
 
 
 class CategorySitemap(Sitemap):

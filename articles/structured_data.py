@@ -56,8 +56,8 @@ def home_page(request, site_settings):
     }
 
 
-def news_article(article, request, *, site_name, agencies, tags):
-    """`NewsArticle` for an article page."""
+def news_article(article, request, *, site_name, agencies, tags, notes=()):
+    """`NewsArticle` for an article page; `notes` are its updates' and corrections'."""
     url = request.build_absolute_uri(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -67,18 +67,26 @@ def news_article(article, request, *, site_name, agencies, tags):
         "headline": article.title[:110],
         "description": article.description,
         "datePublished": article.publish_at,
-        "dateModified": article.updated_at,
+        # What readers see: the update or correction time, else publication.
+        "dateModified": article.modified_at,
         "inLanguage": settings.LANGUAGE_CODE,
-        "author": {
-            "@type": "Person",
-            "name": article.author.name,
-            "url": request.build_absolute_uri(article.author.get_absolute_url()),
-        },
         "publisher": organization(request, site_name),
-        "articleSection": article.category.name,
         "keywords": [tag.name for tag in tags],
         "isAccessibleForFree": True,
     }
+    if article.author_id:  # a rough draft's preview may have no byline yet
+        data["author"] = {
+            "@type": "Person",
+            "name": article.author.name,
+            "url": request.build_absolute_uri(article.author.get_absolute_url()),
+        }
+    if article.category_id:
+        data["articleSection"] = article.category.name
+    if corrections := [n for n in notes if n.kind == n.Kind.CORRECTION]:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": n.note, "datePublished": n.created_at}
+            for n in corrections
+        ]
     if agencies:
         data["sourceOrganization"] = [
             {"@type": "Organization", "name": a.name, **({"url": a.url} if a.url else {})}

@@ -3,7 +3,16 @@ from django.urls import path, register_converter
 
 from . import converters, feeds
 from .sitemaps import SITEMAPS
-from .views import comments, discovery, inline, ratings, reading, submissions, subscriptions
+from .views import (
+    comments,
+    corrections,
+    discovery,
+    inline,
+    ratings,
+    reading,
+    submissions,
+    subscriptions,
+)
 
 register_converter(converters.CategoryPathConverter, "category")
 
@@ -40,7 +49,10 @@ urlpatterns = [
     ),
     path("notify/manage/<str:token>/", subscriptions.manage, name="subscriptions"),
     path("comments/<int:article_id>/passage/<slug:block_id>/", inline.passage, name="passage"),
+    path("preview/<int:pk>/", reading.ArticlePreviewView.as_view(), name="preview"),
     path("search/", discovery.SearchView.as_view(), name="search"),
+    path("corrections/", corrections.CorrectionListView.as_view(), name="corrections"),
+    path("corrections/feed/", feeds.CorrectionsFeed(), name="corrections-feed"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
     path("feeds/tag/<slug:slug>/", feeds.TagFeed(), name="tag-feed"),

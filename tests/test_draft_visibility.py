@@ -105,6 +105,7 @@ def _post_data():
 # "admin-listing" an admin list: the draft is in it only for those who may see it.
 ROUTES = [
     ("article page", "page", "get", lambda d: d.get_absolute_url()),
+    ("preview by id", "page", "get", lambda d: reverse("articles:preview", args=[d.pk])),
     ("view all comments", "page", "get", lambda d: reverse("articles:comments", args=[d.pk])),
     (
         "passage",

@@ -161,7 +161,8 @@ def test_sitemap_lists_published_articles_sections_tags_and_authors(client, seed
         for url in root.findall("s:url", SITEMAP_NS)
     }
     article_url = "http://testserver" + seed_article.get_absolute_url()
-    assert urls[article_url] == seed_article.updated_at.date().isoformat()
+    # The last change readers were told of: never updated, so its publication.
+    assert urls[article_url] == seed_article.modified_at.date().isoformat() == "2021-02-22"
     assert "http://testserver/world/russia/" in urls
     assert "http://testserver/tag/vladimir-putin/" in urls
     assert "http://testserver/author/newsroom/" in urls

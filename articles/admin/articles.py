@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models.functions import Lower
 from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 from taggit.managers import TaggableManager
 
-from .. import publishing, roles
+from .. import corrections, publishing, roles
+from ..forms.articles import ArticleAdminForm, AuthorAdminForm
 from ..models import Agency, Article, Author, Category, SiteSettings
 from .editing import ArticleEditingMixin
 from .inline import InlineFeedbackMixin
@@ -12,6 +14,14 @@ from .ratings import RatingFiguresMixin
 from .widgets import TagAutocompleteWidget
 
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
+CHANGE_FIELDSET = (
+    "Readers are told",
+    {
+        "fields": ("change_kind", "change_note"),
+        "description": "This article is on the site: say whether readers should know of "
+        "this change.",
+    },
+)
 
 
 @admin.register(Category)
@@ -25,10 +35,15 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    form = AuthorAdminForm
     list_display = ("name", "slug", "user")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("user",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        form.discard_kept_uploads()  # stored for good now
 
 
 @admin.register(Agency)
@@ -50,6 +65,8 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(ArticleEditingMixin, InlineFeedbackMixin, RatingFiguresMixin, admin.ModelAdmin):
+    form = ArticleAdminForm
+    empty_value_display = "—"
     list_display = (
         "title",
         "status_label",
@@ -101,6 +118,12 @@ class ArticleAdmin(ArticleEditingMixin, InlineFeedbackMixin, RatingFiguresMixin,
     def has_publish_permission(self, request):
         return roles.can_publish(request.user)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.is_published:
+            return (*fieldsets[:1], CHANGE_FIELDSET, *fieldsets[1:])
+        return fieldsets
+
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
         if roles.can_publish(request.user):
@@ -117,7 +140,9 @@ class ArticleAdmin(ArticleEditingMixin, InlineFeedbackMixin, RatingFiguresMixin,
             raise PermissionDenied("Only editors can publish, schedule or archive articles.")
         if not change:
             obj.created_by = request.user
-        publishing.save_article(obj, by=request.user)
+        kind, note = form.cleaned_data.get("change_kind"), form.cleaned_data.get("change_note")
+        corrections.save_article(obj, kind or "silent", note or "", by=request.user)
+        form.discard_kept_uploads()  # stored for good now
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -132,18 +157,22 @@ class ArticleAdmin(ArticleEditingMixin, InlineFeedbackMixin, RatingFiguresMixin,
 
     @admin.display(description="on site")
     def view_link(self, article):
-        label = "View" if article.is_published else "Preview"
-        return format_html('<a href="{}">{}</a>', article.get_absolute_url(), label)
+        if article.is_published:
+            return format_html('<a href="{}">View</a>', article.get_absolute_url())
+        return format_html('<a href="{}">Preview</a>', article.get_preview_url())
 
     @admin.action(description="Publish selected articles now", permissions=("publish",))
     def publish_selected(self, request, queryset):
-        for article in queryset:
+        ready, rough = [], []
+        for article in queryset.order_by(Lower("title")):
+            (rough if article.missing_for_publishing() else ready).append(article)
+        for article in ready:
             publishing.publish(article, by=request.user)
         self.message_user(
-            request,
-            f"Published {len(queryset)} article{pluralize(len(queryset))}.",
-            messages.SUCCESS,
+            request, f"Published {len(ready)} article{pluralize(len(ready))}.", messages.SUCCESS
         )
+        if rough:
+            self.message_user(request, _not_published_message(rough), messages.WARNING)
 
     @admin.action(
         description="Unpublish selected articles (back to draft)", permissions=("publish",)
@@ -156,3 +185,17 @@ class ArticleAdmin(ArticleEditingMixin, InlineFeedbackMixin, RatingFiguresMixin,
             f"Unpublished {len(queryset)} article{pluralize(len(queryset))}.",
             messages.SUCCESS,
         )
+
+
+def _not_published_message(rough):
+    """“1 not published: A (no section)”: what each rough draft still lacks."""
+    lacks = {
+        frozenset({"category"}): "no section",
+        frozenset({"author"}): "no byline",
+        frozenset({"category", "author"}): "no section or byline",
+    }
+    listed = ", ".join(
+        f"{article.title} ({lacks[frozenset(article.missing_for_publishing())]})"
+        for article in rough
+    )
+    return f"{len(rough)} not published: {listed}. Give them a section and a byline first."

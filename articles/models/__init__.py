@@ -3,6 +3,7 @@ from .articles import Article
 from .blocklist import BlockedEmail
 from .categories import Category
 from .comments import Comment, CommentVote
+from .corrections import ChangeNote
 from .inline import FeedbackQuestion
 from .mail import OutgoingMail
 from .people import Author
@@ -23,6 +24,7 @@ __all__ = [
     "Author",
     "BlockedEmail",
     "Category",
+    "ChangeNote",
     "Comment",
     "CommentVote",
     "FeedbackQuestion",

@@ -6,18 +6,16 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from .. import images, pagecache, richtext, roles, search
 from .agencies import Agency
 from .categories import Category
+from .drafts import RoughDraftMixin
 from .people import Author
+from .rating_figures import RATING_FIELDS, RatingFiguresMixin
 from .redirects import ArticleRedirect
-
-# Votes per score, kept by `ArticleRating.objects` with F() updates (models/ratings.py).
-RATING_FIELDS = ("rating_1", "rating_2", "rating_3", "rating_4", "rating_5")
 
 BODY_EXTENSIONS = {
     "Bold": True,
@@ -133,7 +131,7 @@ def _published_at_query():
     return sql, params, slots
 
 
-class Article(models.Model):
+class Article(RoughDraftMixin, RatingFiguresMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "review", "In review"
@@ -142,12 +140,15 @@ class Article(models.Model):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The article's address; made from the title."
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="The article's address; made from the title if left empty.",
     )
     standfirst = models.TextField(
         blank=True, max_length=500, help_text="One or two sentences under the headline."
     )
-    body = ProseEditorField(extensions=BODY_EXTENSIONS, sanitize=True)
+    body = ProseEditorField(extensions=BODY_EXTENSIONS, sanitize=True, blank=True)
     body_html = models.TextField(editable=False, default="")
     body_text = models.TextField(editable=False, default="")
     search_text = models.TextField(
@@ -157,9 +158,24 @@ class Article(models.Model):
     )
     # PostgreSQL only: `search_text` and the headings as a weighted full-text document.
     search_vector = SearchVectorField(null=True, editable=False)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
+    # A rough draft may have no section or byline yet; publishing needs both.
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="Needed to publish; a draft may go without.",
+    )
     tags = TaggableManager(blank=True)
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="articles")
+    author = models.ForeignKey(
+        Author,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="The byline. Needed to publish; a draft may go without.",
+    )
     agencies = models.ManyToManyField(
         Agency,
         blank=True,
@@ -215,7 +231,16 @@ class Article(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Every save, silent ones too: for the desk, never shown to readers.
     updated_at = models.DateTimeField(auto_now=True)
+    # What readers see as "Updated": set only by an update or a correction.
+    revised_at = models.DateTimeField(
+        "updated for readers",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set when an editor saves a change as an update or a correction.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -230,6 +255,12 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(publish_at__isnull=False),
                 name="article_published_has_publish_time",
+            ),
+            # Published or scheduled: readers find it under its section and byline.
+            models.CheckConstraint(
+                condition=~models.Q(status="published")
+                | models.Q(category__isnull=False, author__isnull=False),
+                name="article_published_has_category_and_author",
             ),
         ]
 
@@ -264,6 +295,8 @@ class Article(models.Model):
         pagecache.invalidate(pagecache.article_page(self.pk), "articles")
 
     def get_absolute_url(self):
+        if self.category_id is None:  # a rough draft: no section path yet
+            return self.get_preview_url()
         return reverse(
             "articles:detail", kwargs={"category_path": self.category.path, "slug": self.slug}
         )
@@ -273,6 +306,8 @@ class Article(models.Model):
         # constraint before save() runs, and would refuse it with a database message.
         if self.status == self.Status.PUBLISHED and not self.publish_at:
             self.publish_at = timezone.now()
+        if self.status == self.Status.PUBLISHED:
+            self.check_ready_to_publish(by_field=True)
 
     def _fields_without_rating(self):
         deferred = self.get_deferred_fields()
@@ -293,6 +328,8 @@ class Article(models.Model):
         if stored is None:
             return None
         category_path, slug = stored
+        if category_path is None:
+            return None  # a rough draft had no address readers could keep
         return reverse("articles:detail", kwargs={"category_path": category_path, "slug": slug})
 
     def make_search_text(self):
@@ -304,16 +341,9 @@ class Article(models.Model):
             self.standfirst,
             self.body_text,
             " ".join(tags),
-            self.category.name,
-            self.author.name,
+            self.category.name if self.category_id else "",
+            self.author.name if self.author_id else "",
         )
-
-    def unique_slug(self):
-        base = slugify(self.title)[:190] or "article"
-        slug, n = base, 2
-        while Article.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-            slug, n = f"{base}-{n}", n + 1
-        return slug
 
     @property
     def is_published(self):
@@ -333,9 +363,11 @@ class Article(models.Model):
 
         Returns whether the row changed. The row only: editors publish through
         `articles.publishing.publish()`, which also tells a contributor behind it.
+        A rough draft without a section or byline raises ValidationError.
         """
         if when is None and self.is_published:
             return False
+        self.check_ready_to_publish()
         self.status = self.Status.PUBLISHED
         self.publish_at = when or timezone.now()
         self.save()
@@ -364,18 +396,3 @@ class Article(models.Model):
             return ""
         joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         return f"With reporting by {joined}"
-
-    @property
-    def rating_histogram(self):
-        """(score, votes) from 5 down to 1."""
-        return [(score, getattr(self, f"rating_{score}")) for score in range(5, 0, -1)]
-
-    @property
-    def rating_count(self):
-        return sum(votes for _, votes in self.rating_histogram)
-
-    @property
-    def rating_average(self):
-        """The mean score, 0.0 before the first vote."""
-        count = self.rating_count
-        return sum(s * votes for s, votes in self.rating_histogram) / count if count else 0.0

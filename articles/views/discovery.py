@@ -9,7 +9,14 @@ from ..models import Article
 from .reading import ArticleListMixin
 
 # Form endpoints and the admin: nothing there for a search engine to index.
-ROBOTS_DISALLOW = ("/submit/", "/story/", "/comments/", "/ratings/", "/subscriptions/")
+ROBOTS_DISALLOW = (
+    "/submit/",
+    "/story/",
+    "/comments/",
+    "/ratings/",
+    "/subscriptions/",
+    "/preview/",
+)
 
 
 class SearchView(ArticleListMixin, ListView):

@@ -5,7 +5,7 @@ import functools
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
@@ -139,18 +139,22 @@ class ArticleDetailView(DetailView):
         passages are queried only when it is rendered anew."""
         article = self.object
         agencies, tags = list(article.agencies.all()), list(article.tags.all())
+        # Only an updated or corrected article can have notes: no query for the others.
+        notes = list(article.change_notes.for_page()) if article.revised_at else []
         return {
             **context,
             "comments_open": comments_open(article),
-            "breadcrumbs": article.category.ancestors(),
+            "breadcrumbs": article.category.ancestors() if article.category_id else [],
             "credit_line": article.credit_line(agencies),
             "tags": tags,
+            "change_notes": notes,
             "article_json_ld": structured_data.news_article(
                 article,
                 self.request,
                 site_name=SiteSettings.load().site_name,
                 agencies=agencies,
                 tags=tags,
+                notes=notes,
             ),
             **inline.page_context(self.request, article),
         }
@@ -158,3 +162,18 @@ class ArticleDetailView(DetailView):
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         return comment_section.remember_sort(self.request, response)
+
+
+class ArticlePreviewView(ArticleDetailView):
+    """An article at its address by id, for those who may see it (a rough draft has no
+    section path yet); a published article leads to its own address."""
+
+    def get_object(self, queryset=None):
+        visible = Article.objects.visible_to(self.request.user)
+        return get_object_or_404(visible, pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.is_published:
+            return redirect(self.object.get_absolute_url())
+        return self.render_to_response(self.get_context_data(object=self.object))
