@@ -257,3 +257,20 @@ def test_two_simultaneous_saves_of_one_field_cannot_both_pass(monkeypatch):
     for thread in threads:
         thread.join()
     assert sorted(codes) == [200, 302]
+
+
+@pytest.mark.parametrize("saves", [3, 30])
+def test_history_and_compare_cost_the_same_queries_with_many_revisions(
+    client, saves, django_assert_max_num_queries
+):
+    article = ArticleFactory(tags=["Belarus"])
+    editor = make_editor()
+    for n in range(saves):
+        article.title = f"Take {n}"
+        publishing.save_article(article, by=editor)
+    client.force_login(editor)
+    oldest = ArticleRevision.objects.filter(article=article).order_by("pk").first()
+    with django_assert_max_num_queries(9):
+        client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    with django_assert_max_num_queries(11):
+        client.get(reverse("admin:articles_article_compare", args=[article.pk]), {"a": oldest.pk})

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from .. import presence, publishing, revisions
@@ -174,7 +175,7 @@ class ArticleEditingMixin:
                 + f"?a={saved.pk}&b=live"
             )
         publishing.restore(obj, saved, by=request.user)
-        when = saved.created_at.strftime("%-d %B %Y, %H:%M")
+        when = timezone.localtime(saved.created_at).strftime("%-d %B %Y, %H:%M")
         self.message_user(request, f"Restored the revision of {when} as a new revision.")
         return redirect(
             reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[obj.pk])
