@@ -223,9 +223,16 @@ def apply(article, saved):
         elif name == "agencies":
             article.agencies.set(values["agencies"])
         elif name == "image":
-            article.image.name = values["image"]
+            _restore_image(article, values["image"])
         else:
             setattr(article, Article._meta.get_field(name).attname, values[name])
+
+
+def _restore_image(article, name):
+    """The revision's image, if its file is still stored (width and height follow it)."""
+    if name == article.image.name or (name and not article.image.storage.exists(name)):
+        return
+    article.image = name
 
 
 # Showing revisions: each field as text an editor reads, and what changed.
