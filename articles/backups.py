@@ -95,6 +95,9 @@ def sqlite_copy(source, target):
         contextlib.closing(sqlite3.connect(target)) as dst,
     ):
         src.backup(dst)
+        # A copy of a WAL database is a WAL database too, and opening it leaves -wal and
+        # -shm files beside it: a backup is one self-contained file.
+        dst.execute("PRAGMA journal_mode=DELETE")
 
 
 def check_sqlite_file(path):

@@ -60,18 +60,19 @@ def describe(record, held):
     match = getattr(request, "resolver_match", None)
     view = (match.view_name or match.route) if match else "no view"
     error = record.exc_info[1] if record.exc_info else None
-    headline = f"{type(error).__name__} in {view}" if error else record.getMessage()
+    status = getattr(record, "status_code", "")
+    headline = f"{type(error).__name__ if error else status} in {view}"
     lines = [
         f"Server error on {settings.MAGAZINE_SITE_URL} at "
         f"{timezone.localtime():%Y-%m-%d %H:%M:%S %Z}.",
         "",
         f"View:    {view}",
         f"Pattern: {request.method if request else ''} /{match.route if match else ''}",
-        f"Status:  {getattr(record, 'status_code', '')}",
+        f"Status:  {status}",
     ]
     if held:
         lines.append(f"{held} more like it since the last mail were not mailed.")
-    lines += ["", record.getMessage(), ""]
+    lines.append("")
     if record.exc_info:
         lines.append("".join(traceback.format_exception(*record.exc_info)))
     lines += [

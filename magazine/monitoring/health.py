@@ -20,6 +20,8 @@ from django.db.migrations.executor import MigrationExecutor
 from . import worker
 
 _migrations_applied = False
+# What a check that needs the database says while the database is unavailable.
+NOT_CHECKED = "not checked: the database is unavailable"
 
 
 def _describe(error):
@@ -104,7 +106,12 @@ def readiness(skip=()):
         if name in skip:
             continue
         if name in ("migrations", "mail worker") and results.get("database"):
-            results[name] = "not checked: the database is unavailable"
+            results[name] = NOT_CHECKED
             continue
         results[name] = check()
     return results
+
+
+def failed_parts(results):
+    """The parts that failed (not those left unchecked because another failed)."""
+    return [part for part, reason in results.items() if reason and reason != NOT_CHECKED]

@@ -45,7 +45,7 @@ def readyz(request):
     """
     skip = {part.replace("-", " ") for part in request.GET.get("skip", "").split(",")}
     results = health.readiness(skip=skip)
-    failed = [part for part, reason in results.items() if reason]
+    failed = health.failed_parts(results)
     _log_change(failed, results)
     status = 503 if failed else 200
     if (
