@@ -16,6 +16,7 @@ from django.utils import timezone
 from articles.models import Article, ChangeNote
 
 from .factories import ArticleFactory, article_admin_data, make_editor
+from .helpers import COUNTS_A_FRESH_RENDER, page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +197,19 @@ def test_the_sitemap_moves_with_an_update_not_with_a_silent_save(story, editor_c
     assert lastmod() == published
     _save(editor_client, story, "update")
     assert lastmod() == timezone.localdate(story.revised_at).isoformat() != published
+
+
+@pytest.mark.caches_off(reason=COUNTS_A_FRESH_RENDER)
+def test_notes_cost_one_query_whatever_their_number_and_none_without(client, seed_article):
+    untouched = page_queries(client, seed_article.get_absolute_url())
+    story = ArticleFactory()
+    story.revised_at = timezone.now()
+    story.save()
+    ChangeNote.objects.create(article=story, kind="correction", note="First fix.")
+    with_one = page_queries(client, story.get_absolute_url())
+    for n in range(20):
+        ChangeNote.objects.create(article=story, kind="update", note=f"Update {n}.")
+    assert page_queries(client, story.get_absolute_url()) == with_one
+    # The seed story (never updated) asks nothing of notes: tests/test_query_counts.py.
+    assert with_one <= untouched + 1
+    assert untouched <= 9

@@ -48,6 +48,10 @@ class KeptImageWidget(AdminFileWidget):
 
     kept = None
 
+    @property
+    def media(self):
+        return super().media + forms.Media(css={"all": ["articles/css/kept-upload.css"]})
+
     @staticmethod
     def kept_input_name(name):
         return f"{name}-kept"
