@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || command -v python3)
 PYTEST_ARGS ?=
 
-.PHONY: run test coverage lint format lock serve worker bench bench-scale profile clean
+.PHONY: run test coverage lint format lock serve worker backup check-backup bench bench-scale profile clean
 
 $(VENV)/installed.stamp: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,8 +27,20 @@ serve: $(VENV)/installed.stamp
 
 # Production's background worker (sends mail): runs the tasks stored by TASKS_BACKEND=database.
 # Start one or more beside `make serve`, with the same environment.
+# It records a heartbeat: the admin and /readyz say so when it stops (README, Operations).
 worker: $(VENV)/installed.stamp
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-false} $(PY) manage.py db_worker
+
+# Database and media into a dated folder of BACKUP_DIR, keeping the newest BACKUP_KEEP;
+# then prove the new one restores. Run it from cron or a systemd timer (README).
+BACKUP_DIR ?= $${MAGAZINE_BACKUP_DIR:-backups}
+BACKUP_KEEP ?= $${MAGAZINE_BACKUP_KEEP:-7}
+backup: $(VENV)/installed.stamp
+	$(PY) manage.py backup --dir "$(BACKUP_DIR)" --keep $(BACKUP_KEEP)
+	$(PY) manage.py check_backup --dir "$(BACKUP_DIR)"
+
+check-backup: $(VENV)/installed.stamp
+	$(PY) manage.py check_backup --dir "$(BACKUP_DIR)"
 
 # Browser tests run on their own, after the rest: they share one live server.
 # Both runs measure coverage; `make coverage` reports it.
