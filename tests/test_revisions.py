@@ -80,6 +80,9 @@ def test_both_changing_one_field_shows_the_conflict_page_and_keeps_what_was_type
     # Nothing Ben typed is lost: both fields come back as he typed them.
     assert 'value="Ben&#x27;s headline"' in page
     assert "Ben&#x27;s new standfirst" in page
+    # ...and the page goes on autosaving them, to the autosave address.
+    autosave_url = reverse("admin:articles_article_autosave", args=[article.pk])
+    assert f'data-autosave-url="{autosave_url}"' in page
     article.refresh_from_db()
     assert (article.title, article.standfirst) == ("Anna's headline", "Old standfirst")
 

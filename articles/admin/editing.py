@@ -48,13 +48,13 @@ class ArticleEditingMixin:
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))
         context = {**(extra_context or {})}
-        if obj is not None and request.method == "GET":
+        if obj is not None:  # a failed save's page autosaves and beats too
             context.update(self._editing_context(request, obj))
         return super().change_view(request, object_id, form_url, context)
 
     def _editing_context(self, request, obj):
         offer = None
-        if "autosave" not in request.GET:
+        if request.method == "GET" and "autosave" not in request.GET:
             offer = revisions.autosave_offer(obj, request.user)
         presence.beat(obj.pk, request.user)
         return {

@@ -22,10 +22,14 @@ def _editor_page(visitor, admin_sign_in, username):
 def _open(page, live_server, article):
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     expect(page.locator(".prose-editor > .ProseMirror")).to_be_visible()
+    page.wait_for_load_state("networkidle")
 
 
 def _save(page):
     page.get_by_role("button", name="Save and continue editing").click()
+    # The test database is SQLite in memory, shared by the live server's threads: it
+    # refuses a request that overlaps a save, where a real database would wait.
+    page.wait_for_load_state("networkidle")
 
 
 def test_two_editors_in_two_browsers_merge_and_stop_on_the_same_field(
@@ -73,6 +77,8 @@ def test_typing_autosaves_and_a_reopened_tab_restores_it(
 ):
     settings.MAGAZINE_AUTOSAVE_SECONDS = 1
     page = _editor_page(visitor, admin_sign_in, "anna")
+    errors = []
+    page.context.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     _open(page, live_server, seed_article)
     page.locator("#id_title").fill("Typed but never saved")
     expect(page.locator(".autosave-status")).to_contain_text("Autosaved at", timeout=10_000)
@@ -87,6 +93,7 @@ def test_typing_autosaves_and_a_reopened_tab_restores_it(
     _save(page)
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     assert Article.objects.get(pk=seed_article.pk).title == "Typed but never saved"
+    assert errors == []
 
 
 def test_leaving_with_unsaved_changes_asks_first(live_server, visitor, admin_sign_in, seed_article):

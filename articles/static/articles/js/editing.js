@@ -4,17 +4,25 @@
 (function () {
   "use strict";
 
+  // At least a second between requests, whatever the page says.
+  function seconds(value, fallback) {
+    return Math.max(Number(value) || fallback, 1) * 1000;
+  }
+
   function start() {
     const session = document.getElementById("editing-session");
     const form = document.getElementById("article_form");
-    if (!session || !form) {
+    if (!session || !form || !session.dataset.autosaveUrl) {
       return;
     }
     const autosaveUrl = session.dataset.autosaveUrl;
     const presenceUrl = session.dataset.presenceUrl;
     const status = session.querySelector(".autosave-status");
     const alsoOpen = session.querySelector(".also-open");
-    const restored = new URLSearchParams(window.location.search).has("autosave");
+    // Restored from an autosave, or sent back by a failed save: not saved yet.
+    const restored =
+      new URLSearchParams(window.location.search).has("autosave") ||
+      document.querySelector(".errornote") !== null;
     let baseline = null;
     let lastSent = null;
     let touched = false;
@@ -144,8 +152,8 @@
     settle();
     window.setInterval(function () {
       autosave(false);
-    }, Number(session.dataset.autosaveSeconds) * 1000);
-    window.setInterval(heartbeat, Number(session.dataset.presenceSeconds) * 1000);
+    }, seconds(session.dataset.autosaveSeconds, 30));
+    window.setInterval(heartbeat, seconds(session.dataset.presenceSeconds, 20));
   }
 
   // The admin loads its media in <head>, before the form.
