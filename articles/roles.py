@@ -19,7 +19,11 @@ ROLE_PERMISSIONS = {
     },
     WRITERS: {
         "articles": ["add_article", "change_article", "view_article", "view_category",
-                     "view_author", "view_agency"],
+                     "view_author", "view_agency",
+                     # The library: all may use it; change and delete only their own
+                     # uploads, as WordPress's authors (`MediaImageAdmin`).
+                     "add_mediaimage", "change_mediaimage", "delete_mediaimage",
+                     "view_mediaimage"],
         "taggit": ["add_tag", "view_tag"],
     },
 }  # fmt: skip
@@ -27,6 +31,13 @@ ROLE_PERMISSIONS = {
 
 def can_publish(user):
     return user.has_perm(PUBLISH_PERMISSION)
+
+
+def can_edit_image(user, image):
+    """Editors edit every library image; writers those they uploaded."""
+    return can_publish(user) or (
+        image.uploaded_by_id is not None and image.uploaded_by_id == user.pk
+    )
 
 
 def sync_roles(apps, schema_editor=None):

@@ -9,28 +9,17 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from .. import images, pagecache, richtext, roles, search
+from .. import pagecache, richtext, roles, search
+from . import featured_image
 from .agencies import Agency
 from .categories import Category
 from .drafts import RoughDraftMixin
+from .media import LibraryImageField
 from .people import Author
 from .rating_figures import RATING_FIELDS, RatingFiguresMixin
 from .redirects import ArticleRedirect
 
-BODY_EXTENSIONS = {
-    "Bold": True,
-    "Italic": True,
-    "Strike": True,
-    "Subscript": True,
-    "Superscript": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
-    "Heading": {"levels": [2, 3, 4]},
-    "BulletList": True,
-    "OrderedList": True,
-    "ListItem": True,
-    "Blockquote": True,
-    "HardBreak": True,
-}
+BODY_EXTENSIONS = richtext.BODY_EXTENSIONS  # what the body editor offers
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -50,7 +39,10 @@ class ArticleQuerySet(models.QuerySet):
         params[slots["now"]] = _db_value("publish_at", timezone.now())
         params[slots["category"]] = category_id
         params[slots["slug"]] = slug
-        return next(iter(self.model.objects.raw(sql, params)), None)
+        article = next(iter(self.model.objects.raw(sql, params)), None)
+        if article is not None:
+            featured_image.attach(article)
+        return article
 
     def visible_to(self, user):
         """What `user` may read on the site, previews included: published articles, and
@@ -65,7 +57,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(_is_published() | _is_written_by(user))
 
     def for_listing(self):
-        return self.select_related("category", "author")
+        return self.select_related("category", "author", "image")
 
     def in_category(self, category):
         """Articles of a category and of all its subcategories."""
@@ -118,8 +110,10 @@ def _db_value(field_name, value):
 @functools.cache
 def _published_at_query():
     """(sql, params, {slot: index in params}) of `published_at()`'s query."""
-    query = Article.objects.published(now=_SLOT_VALUES["now"]).filter(
-        category_id=_SLOT_VALUES["category"], slug=_SLOT_VALUES["slug"]
+    query = (
+        Article.objects.published(now=_SLOT_VALUES["now"])
+        .filter(category_id=_SLOT_VALUES["category"], slug=_SLOT_VALUES["slug"])
+        .annotate(**featured_image.columns())
     )
     sql, params = query.order_by()[:1].query.sql_with_params()
     stand_ins = {
@@ -131,7 +125,7 @@ def _published_at_query():
     return sql, params, slots
 
 
-class Article(RoughDraftMixin, RatingFiguresMixin, models.Model):
+class Article(featured_image.FeaturedImageMixin, RoughDraftMixin, RatingFiguresMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "review", "In review"
@@ -182,21 +176,19 @@ class Article(RoughDraftMixin, RatingFiguresMixin, models.Model):
         related_name="articles",
         help_text="Credited as “With reporting by …” under the article.",
     )
-    image = images.CheckedImageField(
-        "featured image",
-        upload_to=images.UploadPath("articles"),
+    image = LibraryImageField(
+        verbose_name="featured image",
+        null=True,
         blank=True,
-        width_field="image_width",
-        height_field="image_height",
-        help_text="JPEG, PNG or WebP, at most 10 MB and 40 megapixels.",
+        related_name="featured_in",
+        help_text="Chosen from the library, or uploaded there from here.",
     )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_alt = models.CharField(
         "image alt text",
         max_length=250,
         blank=True,
-        help_text="What the image shows, for readers who cannot see it.",
+        help_text="What the image shows, for readers who cannot see it. Left empty, the "
+        "library's alt text is used (as are its caption and credit).",
     )
     image_caption = models.CharField(max_length=300, blank=True)
     image_credit = models.CharField(max_length=150, blank=True)
@@ -275,7 +267,8 @@ class Article(RoughDraftMixin, RatingFiguresMixin, models.Model):
         self.body_html = richtext.render_body(self.body, self.body_html)
         self.body_text = search.plain_text(self.body_html)
         self.search_text = self.make_search_text()
-        new_image = images.store_new_upload(self, "image")
+        self.store_new_image()
+        self.take_image_texts()
         if kwargs.get("update_fields") is None and not (
             self._state.adding or kwargs.get("force_insert")
         ):
@@ -290,8 +283,6 @@ class Article(RoughDraftMixin, RatingFiguresMixin, models.Model):
             if stored_path:
                 ArticleRedirect.objects.article_moved(self, stored_path)
             search.store_vectors(Article.objects.filter(pk=self.pk))
-        if new_image:
-            images.make_renditions(self.image)
         pagecache.invalidate(pagecache.article_page(self.pk), "articles")
 
     def get_absolute_url(self):
@@ -381,9 +372,6 @@ class Article(RoughDraftMixin, RatingFiguresMixin, models.Model):
     def blocks(self):
         """The body's blocks with their stable ids (inline feedback anchors to these)."""
         return richtext.split_blocks(self.body_html)
-
-    def image_renditions(self):
-        return images.renditions(self.image, self.image_width, self.image_height)
 
     @property
     def description(self):
