@@ -9,22 +9,107 @@ same ids (the seed story loads identically every time).
 
 import hashlib
 import html
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from html.parser import HTMLParser
 
 import nh3
+from django.conf import settings
+from django.urls import reverse_lazy
 
-# What editors may use in a body; everything else is stripped on save.
+from . import body_media
+
+# The body editor's extensions (django-prose-editor): what an editor can make. Our own
+# (library image, pull quote, embed) are in static/js/body-media.js, registered by
+# DJANGO_PROSE_EDITOR_EXTENSIONS in settings.
+BODY_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HardBreak": True,
+    "Figure": True,
+    "Image": True,
+    "Caption": True,
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "LibraryImage": {"listUrl": reverse_lazy("admin:articles_article_library_images")},
+    "PullQuote": True,
+    "Embed": True,
+}
+
+# What editors may use in a body; everything else is stripped on save. Figures, tables,
+# pull quotes (blockquote.pull-quote) and embeds (p.embed-link holding one link) are
+# rebuilt from this by `articles.body_media`.
 ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "strong", "em", "b", "i",
     "u", "s", "a", "br", "sub", "sup", "code",
+    "figure", "figcaption", "img", "aside",
+    "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
-BLOCK_TAGS = {"p", "h2", "h3", "h4", "blockquote", "ul", "ol"}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height", "data-file"},
+    "th": {"colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+}
+ALLOWED_VALUES = {"th": {"scope": {"col", "row", "colgroup", "rowgroup"}}}
+ALLOWED_CLASSES = {"p": {"embed-link"}, "blockquote": {"pull-quote"}}
+# What the rebuilt blocks add: responsive images and the embed card (no iframe, no
+# image from another host: the page never asks a third party for anything).
+OUTPUT_ATTRIBUTES = ALLOWED_ATTRIBUTES | {
+    "img": {"src", "alt", "width", "height", "srcset", "sizes"},
+}
+OUTPUT_VALUES = ALLOWED_VALUES | {
+    "img": {"loading": {"lazy", "eager"}, "decoding": {"async"}},
+}
+OUTPUT_CLASSES = {
+    "a": {"embed-card"},
+    "img": {"embed-card__thumbnail"},
+    "span": {"embed-card__text", "embed-card__title", "embed-card__meta", "figure__credit"},
+}
+OUTPUT_TAGS = ALLOWED_TAGS | {"span"}
+BLOCK_TAGS = {"p", "h2", "h3", "h4", "blockquote", "ul", "ol", "figure", "table", "aside"}
 VOID_TAGS = {"br", "img", "hr", "wbr"}
 # A lightly edited block keeps its id when its text is at least this similar.
 SIMILARITY_TO_KEEP_ID = 0.6
+_NUMBER = re.compile(r"[1-9][0-9]{0,4}")
+_URL_ATTRIBUTES = {("img", "src"), ("img", "srcset")}
+
+
+def is_media_url(url):
+    """Whether an image address is one of our own media files (never another host)."""
+    url = url.strip()
+    media = settings.MEDIA_URL
+    return (
+        url.startswith(media)
+        and not url.startswith("//")
+        and "\\" not in url
+        and not any(ch.isspace() for ch in url)
+        and len(url) > len(media)
+    )
+
+
+def _keep_attribute(element, attribute, value):
+    """nh3's attribute filter: images only from our media, sizes only as numbers."""
+    if (element, attribute) in _URL_ATTRIBUTES:
+        urls = [part.strip().split(" ")[0] for part in value.split(",")]
+        return value if all(is_media_url(url) for url in urls) else None
+    if attribute in {"width", "height", "colspan", "rowspan"}:
+        return value if _NUMBER.fullmatch(value.strip()) else None
+    if attribute == "data-file":
+        return value if value.strip().isdigit() else None
+    return value
 
 
 def sanitize(body):
@@ -33,6 +118,23 @@ def sanitize(body):
         body or "",
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_attribute,
+        tag_attribute_values=ALLOWED_VALUES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def sanitize_output(fragment):
+    """The same for the markup of a rebuilt block, with what those blocks add."""
+    return nh3.clean(
+        fragment or "",
+        tags=OUTPUT_TAGS,
+        attributes=OUTPUT_ATTRIBUTES,
+        attribute_filter=_keep_attribute,
+        tag_attribute_values=OUTPUT_VALUES,
+        allowed_classes=OUTPUT_CLASSES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
@@ -44,6 +146,9 @@ class Block:
     inner_html: str
     text: str
     id: str = ""
+    # The block's own attributes as sanitized (a class marking a pull quote or an
+    # embed); `render` writes only the id, which inline feedback finds blocks by.
+    attrs: dict = field(default_factory=dict)
 
     def render(self):
         return f'<{self.tag} id="{self.id}">{self.inner_html}</{self.tag}>'
@@ -72,8 +177,9 @@ class _BlockSplitter(HTMLParser):
         if self.stray and self.depth == 1 and tag in BLOCK_TAGS:
             self.depth, self.stray = 0, False
         if self.depth == 0 and tag in BLOCK_TAGS:
-            self.blocks.append(Block(tag, "", ""))
-            self.existing_ids.append(dict(attrs).get("id") or "")
+            attrs = {name: value or "" for name, value in attrs}
+            self.blocks.append(Block(tag, "", "", attrs=attrs))
+            self.existing_ids.append(attrs.pop("id", ""))
             self.depth = 1
             return
         block = self._current()
@@ -92,7 +198,7 @@ class _BlockSplitter(HTMLParser):
             return
         self.blocks[-1].inner_html += f"</{tag}>"
         self.depth -= 1
-        if tag in {"li"}:
+        if tag in {"li", "th", "td"}:
             self.blocks[-1].text += "\n"
 
     def handle_data(self, data):
@@ -160,7 +266,11 @@ def assign_block_ids(blocks, previous_blocks=()):
 
 def render_body(body, previous_html=""):
     """Sanitize an editor's body and return HTML whose blocks carry stable ids."""
-    blocks = assign_block_ids(split_blocks(sanitize(body)), split_blocks(previous_html))
+    previous = split_blocks(previous_html)
+    rebuilt = body_media.rebuild(split_blocks(sanitize(body)), previous, sanitize_output)
+    # Read again, so that each block's text is the one readers' pages will find.
+    blocks = split_blocks("".join(block.render() for block in rebuilt))
+    blocks = assign_block_ids(blocks, previous)
     return "\n".join(block.render() for block in blocks)
 
 

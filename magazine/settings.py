@@ -396,3 +396,58 @@ MAGAZINE_PRESENCE_SECONDS = 20
 
 # Tags (migration 0018): "MINSK" and "minsk" are one tag.
 TAGGIT_CASE_INSENSITIVE = True
+
+# Embeds (articles/embeds.py)
+# Links a story may show as a card: each provider's oEmbed endpoint, the hosts its links
+# live on and the hosts its thumbnails may be copied from (into the media library). The
+# card is made on save, on the server; readers' pages never ask a provider for anything.
+MAGAZINE_EMBED_PROVIDERS = {
+    "YouTube": {
+        "endpoint": "https://www.youtube.com/oembed",
+        "hosts": ["youtube.com", "youtu.be"],
+        "thumbnail_hosts": ["ytimg.com"],
+    },
+    "Vimeo": {
+        "endpoint": "https://vimeo.com/api/oembed.json",
+        "hosts": ["vimeo.com"],
+        "thumbnail_hosts": ["vimeocdn.com"],
+    },
+    "X": {
+        "endpoint": "https://publish.twitter.com/oembed",
+        "hosts": ["twitter.com", "x.com"],
+        "thumbnail_hosts": [],
+    },
+    "SoundCloud": {
+        "endpoint": "https://soundcloud.com/oembed",
+        "hosts": ["soundcloud.com"],
+        "thumbnail_hosts": ["sndcdn.com"],
+    },
+    "Flickr": {
+        "endpoint": "https://www.flickr.com/services/oembed/",
+        "hosts": ["flickr.com", "flic.kr"],
+        "thumbnail_hosts": ["staticflickr.com"],
+    },
+    "Datawrapper": {
+        "endpoint": "https://api.datawrapper.de/v3/oembed/",
+        "hosts": ["datawrapper.dwcdn.net"],
+        "thumbnail_hosts": ["datawrapper.dwcdn.net"],
+    },
+}
+MAGAZINE_EMBED_TIMEOUT_SECONDS = 3
+MAGAZINE_EMBED_MAX_BYTES = 64 * 1024
+MAGAZINE_EMBED_MAX_THUMBNAIL_BYTES = 5 * 1024 * 1024
+# The body editor's own buttons (static/js/body-media.js): a library image, a pull quote
+# and an embed. What each may store, before articles/richtext.py sanitizes it again.
+from django_prose_editor.config import html_tags  # noqa: E402
+from js_asset import static_lazy  # noqa: E402
+
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/body-media.js")],
+        "extensions": {
+            "LibraryImage": html_tags([]),
+            "PullQuote": html_tags(["blockquote"], {"blockquote": ["class"]}),
+            "Embed": html_tags(["p", "a"], {"p": ["class"], "a": ["href"]}),
+        },
+    }
+]

@@ -2,6 +2,7 @@
 
 from . import (  # noqa: F401
     articles,
+    body_media,
     comments,
     inline,
     ratings,
