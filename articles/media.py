@@ -46,6 +46,13 @@ def add_image(file_or_bytes, *, alt="", caption="", credit="", uploaded_by=None)
     return image
 
 
+def save_image(image):
+    """Save a library image edited in the admin; new renditions (a new file or focal
+    point) are made after the commit, the ones already stored are kept."""
+    image.save()
+    ensure_renditions(image)
+
+
 def set_focal_point(image, x, y):
     """Move the focal point (0..1 across and down); crops around it are made anew."""
     try:

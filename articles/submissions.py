@@ -22,7 +22,7 @@ from django.utils import dateformat, timezone
 from django.utils.text import slugify
 from taggit.utils import parse_tags
 
-from . import ratelimit, revisions, richtext
+from . import media, ratelimit, revisions, richtext
 from .models import Article, Author, SiteSettings, Submission, SubmissionEvent, SubmissionImage
 from .models.readers import StoredOnce
 from .models.submissions import new_token
@@ -275,7 +275,8 @@ def accept_submission(submission, by=None, message=""):
     """Accept a submission: make a draft article from it, linked to it, and return the article.
 
     The article gets the title, the story as paragraphs, the category and tags, the
-    first image with its alt text and credit, and the contributor as its author.
+    contributor as its author; the images go into the media library with their alt
+    text and credit, the first one featured.
     """
     with _files_removed_on_failure() as written, transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
@@ -288,15 +289,10 @@ def accept_submission(submission, by=None, message=""):
             status=Article.Status.DRAFT,
             created_by=by,
         )
-        first_image = locked.images.first()
-        if first_image is not None:
-            with first_image.image.open("rb") as f:
-                article.image = ContentFile(f.read(), name=first_image.image.name)
-            article.image_alt = first_image.alt
-            article.image_credit = first_image.credit
+        library = _move_images_into_library(locked, by, written)
+        if library:
+            article.image = library[0]
         article.save()
-        if article.image:
-            written.append(article.image.name)
         article.tags.add(*parse_tags(locked.tags))
         revisions.record(article, by, revisions.Kind.SUBMISSION)
         locked.article = article
@@ -304,6 +300,18 @@ def accept_submission(submission, by=None, message=""):
         _add_event(locked, Status.ACCEPTED, message, by)
     submission.status, submission.article = Status.ACCEPTED, article
     return article
+
+
+def _move_images_into_library(submission, by, written):
+    """Copy a submission's images into the library (the contributor keeps seeing theirs)."""
+    added = []
+    for sent in submission.images.all():
+        with sent.image.open("rb") as f:
+            content = ContentFile(f.read(), name=sent.image.name)
+        image = media.add_image(content, alt=sent.alt, credit=sent.credit, uploaded_by=by)
+        written.append(image.file.name)
+        added.append(image)
+    return added
 
 
 def article_published(article, by=None):

@@ -1,17 +1,20 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.db.models.functions import Lower
 from django.template.defaultfilters import pluralize
+from django.urls import path
 from django.utils.html import format_html
 from taggit.managers import TaggableManager
 
-from .. import corrections, publishing, roles
+from .. import corrections, media, publishing, roles
 from ..forms.articles import ArticleAdminForm, AuthorAdminForm
 from ..models import Agency, Article, Author, Category, SiteSettings
 from .editing import ArticleEditingMixin
 from .inline import InlineFeedbackMixin
+from .media import library_images_view
 from .ratings import RatingFiguresMixin
-from .widgets import TagAutocompleteWidget
+from .widgets import FeaturedImageField, TagAutocompleteWidget
 
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
 CHANGE_FIELDSET = (
@@ -95,6 +98,14 @@ class ArticleAdmin(ArticleEditingMixin, InlineFeedbackMixin, RatingFiguresMixin,
         ("Search engines", {"classes": ("collapse",), "fields": ("seo_title", "meta_description")}),
     )
 
+    def get_urls(self):
+        library = path(
+            "library-images/",
+            self.admin_site.admin_view(library_images_view),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_library_images",
+        )
+        return [library, *super().get_urls()]
+
     # Writers: their own articles, drafts and reviews only.
 
     def get_queryset(self, request):
@@ -130,6 +141,17 @@ class ArticleAdmin(ArticleEditingMixin, InlineFeedbackMixin, RatingFiguresMixin,
             return readonly
         return (*readonly, "publish_at")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "image":
+            return FeaturedImageField(
+                rel=db_field.remote_field,
+                admin_site=self.admin_site,
+                required=False,
+                label=db_field.verbose_name.capitalize(),
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not roles.can_publish(request.user):
             kwargs["choices"] = [(s.value, s.label) for s in WRITER_STATUSES]
@@ -140,6 +162,15 @@ class ArticleAdmin(ArticleEditingMixin, InlineFeedbackMixin, RatingFiguresMixin,
             raise PermissionDenied("Only editors can publish, schedule or archive articles.")
         if not change:
             obj.created_by = request.user
+        upload = form.cleaned_data.get("image")
+        if isinstance(upload, File):  # uploaded here: it goes into the library
+            obj.image = media.add_image(
+                upload,
+                alt=obj.image_alt,
+                caption=obj.image_caption,
+                credit=obj.image_credit,
+                uploaded_by=request.user,
+            )
         kind, note = form.cleaned_data.get("change_kind"), form.cleaned_data.get("change_note")
         corrections.save_article(obj, kind or "silent", note or "", by=request.user)
         form.discard_kept_uploads()  # stored for good now

@@ -1,0 +1,122 @@
+"""The media library in the admin: thumbnails, search by alt text, caption and credit,
+and the focal point set by clicking the image (static/js/focal-point.js; without
+JavaScript the two numbers are typed).
+
+Writers use the library and edit or delete only the images they uploaded; editors
+edit all (`roles.can_edit_image`), as in WordPress.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.utils.html import format_html
+
+from .. import media, roles
+from ..forms.articles import KeepsUploadsMixin
+from ..models.media import MediaImage
+from .widgets import KeptImageWidget, thumbnail
+
+LISTED = 60  # images the body editor's picker lists at a time
+
+
+class MediaImageForm(KeepsUploadsMixin, forms.ModelForm):
+    class Meta:
+        model = MediaImage
+        fields = ("file", "alt", "caption", "credit", "focal_x", "focal_y")
+        widgets = {
+            "file": KeptImageWidget,
+            "focal_x": forms.NumberInput({"step": "0.001", "min": "0", "max": "1"}),
+            "focal_y": forms.NumberInput({"step": "0.001", "min": "0", "max": "1"}),
+        }
+
+
+@admin.register(MediaImage)
+class MediaImageAdmin(admin.ModelAdmin):
+    form = MediaImageForm
+    list_display = ("thumbnail_column", "alt", "caption", "credit", "size", "uploaded_by")
+    list_display_links = ("thumbnail_column", "alt")
+    list_select_related = ("uploaded_by",)
+    search_fields = ("alt", "caption", "credit")
+    date_hierarchy = "created_at"
+    list_per_page = 60
+
+    @property
+    def media(self):
+        return super().media + forms.Media(
+            js=["js/focal-point.js"], css={"all": ["articles/css/media-library.css"]}
+        )
+
+    def get_fields(self, request, obj=None):
+        if obj is None:  # the focal point is set on the image, once it is uploaded
+            return ("file", "alt", "caption", "credit")
+        return ("focal_point", "focal_x", "focal_y", "alt", "caption", "credit", "used_in")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("focal_point", "used_in") if obj is not None else ()
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or roles.can_edit_image(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or roles.can_edit_image(request.user, obj))
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        media.save_image(obj)
+        form.discard_kept_uploads()  # stored for good now
+
+    @admin.display(description="image")
+    def thumbnail_column(self, image):
+        return thumbnail(image, 80) or "—"
+
+    @admin.display(description="size")
+    def size(self, image):
+        return f"{image.width} × {image.height}"
+
+    @admin.display(description="Focal point")
+    def focal_point(self, image):
+        return format_html(
+            '<div class="focal-point" data-x-input="id_focal_x" data-y-input="id_focal_y">'
+            '<img src="{}" alt="{}" width="{}" height="{}">'
+            '<span class="focal-point__marker" hidden></span></div>'
+            '<p class="focal-point__hint">Click the image where its subject is: crops keep '
+            "that point in the picture. Then save.</p>",
+            image.url,
+            image.alt,
+            image.width,
+            image.height,
+        )
+
+    @admin.display(description="Featured in")
+    def used_in(self, image):
+        titles = image.featured_in.values_list("title", flat=True)[:20]
+        return ", ".join(titles) or "No article yet"
+
+
+def library_images_view(request):
+    """The newest library images (or those matching ?q=) as JSON, for the body
+    editor's image picker: id, thumbnail, alt text, caption, credit and size."""
+    if not request.user.has_perm("articles.view_mediaimage"):
+        raise PermissionDenied("You may not use the media library.")
+    found = MediaImage.objects.all()
+    if query := request.GET.get("q", "").strip()[:100]:
+        found = MediaImageAdmin(MediaImage, admin.site).get_search_results(request, found, query)[0]
+    return JsonResponse({"images": [_as_json(image) for image in found[:LISTED]]})
+
+
+def _as_json(image):
+    square = image.rendition(480, (1, 1))
+    return {
+        "id": image.pk,
+        "thumbnail": square.url,
+        "srcset": image.srcset(),
+        "alt": image.alt,
+        "caption": image.caption,
+        "credit": image.credit,
+        "width": image.width,
+        "height": image.height,
+    }
