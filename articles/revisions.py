@@ -228,11 +228,13 @@ def apply(article, saved):
             setattr(article, Article._meta.get_field(name).attname, values[name])
 
 
-def _restore_image(article, name):
-    """The revision's image, if its file is still stored (width and height follow it)."""
-    if name == article.image.name or (name and not article.image.storage.exists(name)):
+def _restore_image(article, image_id):
+    """The revision's featured image (a library image), if the library still has it."""
+    field = Article._meta.get_field("image")
+    if image_id == article.image_id:
         return
-    article.image = name
+    if image_id is None or field.related_model.objects.filter(pk=image_id).exists():
+        article.image_id = image_id
 
 
 # Showing revisions: each field as text an editor reads, and what changed.
