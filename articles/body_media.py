@@ -32,7 +32,6 @@ logger = logging.getLogger(__name__)
 
 # The story column is 46rem wide from 48rem screens on, the screen less its margins below.
 FIGURE_SIZES = "(min-width: 48rem) 46rem, calc(100vw - 2rem)"
-THUMBNAIL_SIZES = "(min-width: 48rem) 12rem, calc(100vw - 2rem)"
 # Figures among the first blocks may be on the first screen: they load at once.
 EAGER_BLOCKS = 2
 # The rendition put in `src`, for browsers that ignore `srcset`.
@@ -123,7 +122,7 @@ def _plain(text):
     return [text] if text else []
 
 
-def library_img(image, alt, sizes, eager=False, extra=None):
+def library_img(image, alt, sizes, eager=False):
     """An <img> of a library image with every rendition in `srcset`."""
     found = image.renditions()
     if found:
@@ -134,8 +133,7 @@ def library_img(image, alt, sizes, eager=False, extra=None):
         src, width, height, responsive = image.url, image.width, image.height, {}
     return Element(
         "img",
-        (extra or {})
-        | {"src": src, **responsive}
+        {"src": src, **responsive}
         | _size(width, height)
         | {"alt": alt.strip() or image.alt, "loading": "eager" if eager else "lazy"}
         | {"decoding": "async"},
@@ -224,9 +222,9 @@ def _embed(nodes, cards):
 
 def store_thumbnail(card):
     """The card's thumbnail, checked and re-encoded as every upload, as a library image;
-    None without one. (Stored as the featured image is: `articles.media` imports the
-    models, so the body's rendering cannot call it; a rendition not made yet is drawn on
-    its first request.)"""
+    None without one. (Saved as the featured image is: `articles.media.add_image` cannot
+    be called from here, as `articles.media` imports the models, whose save renders the
+    body. So no background renditions: the card shows the stored copy.)"""
     if not card.thumbnail:
         return None
     image = MediaImage(
@@ -256,6 +254,9 @@ def card_link(card, thumbnail=None):
     )
     children = [text]
     if thumbnail is not None:
-        extra = {"class": "embed-card__thumbnail"}
-        children.insert(0, library_img(thumbnail, "", THUMBNAIL_SIZES, extra=extra))
+        # The stored copy itself: a provider's thumbnail is small, and it was stored
+        # without the background renditions (see `store_thumbnail`).
+        attrs = {"class": "embed-card__thumbnail", "src": thumbnail.url, "alt": ""}
+        attrs |= _size(thumbnail.width, thumbnail.height) | {"loading": "lazy"}
+        children.insert(0, Element("img", attrs | {"decoding": "async"}))
     return Element("a", {"class": "embed-card", "href": card.url}, children)
