@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import CharField, IntegerField, Value
-from django.template.loader import get_template, render_to_string
+from django.template import Context, RequestContext
+from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
 from . import pagecache
@@ -91,9 +92,9 @@ def _key(comment, page_stamp):
 
 def comment_items(comments, *, article, comments_open):
     """The `<li>` of each comment, in order, as one safe string."""
-    context = {"article": article, "comments_open": comments_open}
+    render = _comment_renderer({"article": article, "comments_open": comments_open})
     if not settings.MAGAZINE_KEEP_FRAGMENTS:
-        return mark_safe("".join(_render_comment(c, context) for c in comments))
+        return mark_safe("".join(render(c) for c in comments))
     page_stamp = f"{_templates_stamp()}:{article.get_absolute_url()}:{int(comments_open)}"
     keys = {c.pk: _key(c, page_stamp) for c in comments if not is_personal(c)}
     found = kept().get_many(keys.values()) if keys else {}
@@ -102,7 +103,7 @@ def comment_items(comments, *, article, comments_open):
         key = keys.get(comment.pk)
         html = found.get(key)
         if html is None:
-            html = _render_comment(comment, context)
+            html = render(comment)
             if key is not None:
                 new[key] = html
         rendered.append(html)
@@ -111,12 +112,36 @@ def comment_items(comments, *, article, comments_open):
     return mark_safe("".join(rendered))
 
 
-def _render_comment(comment, context):
-    html = render_to_string(PARTIAL, {**context, "comment": comment})
-    return BETWEEN_TAGS.sub("> <", html.strip())
+def _comment_renderer(context):
+    """Renders one comment after another in one template context: a fresh context per
+    comment cost as much as the comment's own markup. Numbers are shown as they are (no
+    thousands separator is set), without a locale lookup for each."""
+    partial, shared = get_template(PARTIAL).template, Context(context, use_l10n=False)
+
+    def render(comment):
+        with shared.push(comment=comment):
+            html = partial.render(shared)
+        return BETWEEN_TAGS.sub("> <", html.strip())
+
+    return render
 
 
 # --- Parts of an article's page ------------------------------------------------------
+
+
+def render_templates(names, context, request):
+    """{name: html} of these templates (or partials), rendered in one request context:
+    the context processors run once, not once per template. Numbers are shown as they
+    are, as in comments."""
+    templates = [get_template(name).template for name in names]
+    shared = RequestContext(request, context, use_l10n=False)
+    rendered = {}
+    with shared.bind_template(templates[0]):
+        for name, template in zip(names, templates, strict=True):
+            with shared.push():
+                rendered[name] = template.render(shared)
+    return rendered
+
 
 CONTENT = "articles/includes/article_content.html"
 CONTENT_SOURCES = (

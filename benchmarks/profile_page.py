@@ -1,11 +1,16 @@
 """
 Where an uncached page's time goes: renders it in-process (DEBUG off, page cache off)
-on the database `make bench` leaves behind, and prints the mean time per request
-of the article view's parts and of each template (its own time, without what it
-includes), then cProfile's top functions. Markup is kept as in production (see
-articles/fragments.py); `MAGAZINE_KEEP_FRAGMENTS=false` profiles a render from scratch.
+on the database `make bench` leaves behind, and prints the CPU time per request (the
+median of `--runs`), then the mean time per request of the view's parts and of each
+template (its own time, without what it includes), then cProfile's top functions.
+Markup is kept as in production (see articles/fragments.py);
+`MAGAZINE_KEEP_FRAGMENTS=false` profiles a render from scratch.
 
-    python benchmarks/profile_page.py [path] [--requests 200]
+`path` is an address, or `story` (the seed story, 200 comments with `make bench`'s
+data), `20-comments` (the oldest published article with 20, as
+`generate_demo --busy-article-comments 10` gives) or `home`.
+
+    python benchmarks/profile_page.py [path] [--requests 200] [--runs 5] [--no-cprofile]
 """
 
 import argparse
@@ -14,6 +19,7 @@ import cProfile
 import functools
 import os
 import pstats
+import statistics
 import sys
 import tempfile
 import time
@@ -40,9 +46,29 @@ def setup():
     django.setup()
 
 
+def named_path(path):
+    """The address of a named page of the benchmark's data."""
+    if path == "story":
+        return SEED_PATH
+    if path == "home":
+        return "/"
+    if path == "20-comments":
+        from articles.models import Article
+
+        found = Article.objects.published().filter(comment_count=20).order_by("pk").first()
+        if found is None:
+            raise SystemExit(
+                "No article with 20 comments: generate_demo --busy-article-comments 10"
+            )
+        return found.get_absolute_url()
+    return path
+
+
 def timed(totals, owner, name, label):
-    """Wrap owner.name so that its calls add their time to totals[label]."""
-    original = getattr(owner, name)
+    """Wrap owner.name (when this checkout has it) so its calls add their time to totals[label]."""
+    original = getattr(owner, name, None)
+    if original is None:
+        return
 
     @functools.wraps(original)
     def wrapper(*args, **kwargs):
@@ -56,66 +82,107 @@ def timed(totals, owner, name, label):
 
 
 def time_templates(totals):
-    """Each template's own rendering time: what it includes is counted there."""
+    """Each template's (and partial's) own rendering time: what it includes is counted there."""
     from django.template import base
 
-    original, stack = base.Template._render, []
+    stack = []
 
-    def render(self, context):
-        started = time.perf_counter()
-        stack.append(0.0)
-        try:
-            return original(self, context)
-        finally:
-            elapsed, inner = time.perf_counter() - started, stack.pop()
-            totals[f"template {self.name}"] += elapsed - inner
-            if stack:
-                stack[-1] += elapsed
+    def patch(cls, name_of):
+        original = cls._render
 
-    base.Template._render = render
+        def render(self, context):
+            started = time.perf_counter()
+            stack.append(0.0)
+            try:
+                return original(self, context)
+            finally:
+                elapsed, inner = time.perf_counter() - started, stack.pop()
+                totals[f"template {name_of(self)}"] += elapsed - inner
+                if stack:
+                    stack[-1] += elapsed
+
+        cls._render = render
+
+    patch(base.Template, lambda template: template.name)
+    patch(base.PartialTemplate, lambda partial: f"{partial.origin.template_name}#{partial.name}")
+
+
+def view_parts():
+    """(owner, attribute, label) of the view's parts, those this checkout has."""
+    from django.core.handlers.base import BaseHandler
+    from django.template.response import SimpleTemplateResponse
+
+    from articles import fragments, inline
+    from articles.views import comment_section, ratings, reading
+
+    return [
+        (BaseHandler, "get_response", "whole request"),
+        (SimpleTemplateResponse, "render", "templates (the page's render)"),
+        (reading.ArticleListMixin, "get_queryset", "view: the articles' query"),
+        (reading.ArticleListMixin, "paginate_queryset", "view: the page of articles"),
+        (reading.ArticleDetailView, "get_object", "view: the article lookup"),
+        (reading.ArticleDetailView, "get_context_data", "view: context"),
+        (reading.ArticleDetailView, "render_content", "  article content"),
+        (reading.ArticleDetailView, "content_context", "    content context"),
+        (inline, "passages", "      body passages"),
+        (ratings, "_render_rating", "  rating"),
+        (comment_section, "_render_section", "  comment section"),
+        (comment_section, "comment_section", "    comment threads (read model)"),
+        (comment_section, "section_context", "    section context"),
+        (fragments, "comment_items", "    comment markup"),
+    ]
+
+
+def cpu_ms_per_request(client, path, requests):
+    started = time.process_time()
+    for _ in range(requests):
+        client.get(path)
+    return (time.process_time() - started) / requests * 1000
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("path", nargs="?", default=SEED_PATH)
+    parser.add_argument("path", nargs="?", default="story")
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=3, help="CPU is the median of these runs.")
+    parser.add_argument("--no-cprofile", action="store_true")
     args = parser.parse_args()
     setup()
 
-    from django.core.handlers.base import BaseHandler
-    from django.template.response import SimpleTemplateResponse
     from django.test import Client
 
-    from articles import fragments, inline
-    from articles.views import comments, reading
+    path, client = named_path(args.path), Client()
+    for _ in range(20):  # warm caches and the comment markup
+        response = client.get(path)
+    assert response.status_code == 200, response.status_code
+    runs = [cpu_ms_per_request(client, path, args.requests) for _ in range(args.runs)]
+    keep = os.environ.get("MAGAZINE_KEEP_FRAGMENTS", "true")
+    print(f"{path}: {len(response.content):,} bytes, MAGAZINE_KEEP_FRAGMENTS={keep}")
+    print(
+        f"CPU per request: {statistics.median(runs):.2f} ms, median of {args.runs} runs of "
+        f"{args.requests} ({', '.join(f'{ms:.2f}' for ms in runs)})"
+    )
 
     totals = collections.Counter()
-    for owner, name, label in [
-        (BaseHandler, "get_response", "whole request"),
-        (SimpleTemplateResponse, "render", "templates"),
-        (reading.ArticleDetailView, "get_object", "view: the article lookup"),
-        (reading.ArticleDetailView, "get_context_data", "view: context"),
-        (comments, "load_threads", "  comment threads"),
-        (fragments, "comment_items", "  comment markup"),
-        (inline, "passages", "  body passages"),
-    ]:
+    for owner, name, label in view_parts():
         timed(totals, owner, name, label)
     time_templates(totals)
-
-    client = Client()
-    for _ in range(20):  # warm caches and the comment markup
-        response = client.get(args.path)
-    assert response.status_code == 200, response.status_code
-    totals.clear()
     for _ in range(args.requests):
-        client.get(args.path)
-    print(f"{args.path}: {len(response.content):,} bytes, mean of {args.requests} requests")
-    for label, seconds in totals.most_common(20):
+        client.get(path)
+    print(f"\nWall time per request, mean of {args.requests}, parts nest (indented):")
+    parts = [label for *_, label in view_parts()]
+    for label in parts:
+        if totals[label]:
+            print(f"{totals[label] / args.requests * 1000:8.2f} ms  {label}")
+    templates = [(label, s) for label, s in totals.most_common() if label not in parts]
+    print("Templates, each one's own time:")
+    for label, seconds in templates[:20]:
         print(f"{seconds / args.requests * 1000:8.2f} ms  {label}")
 
-    profile = cProfile.Profile()
-    profile.runcall(lambda: [client.get(args.path) for _ in range(50)])
-    pstats.Stats(profile).sort_stats("tottime").print_stats(15)
+    if not args.no_cprofile:
+        profile = cProfile.Profile()
+        profile.runcall(lambda: [client.get(path) for _ in range(50)])
+        pstats.Stats(profile).sort_stats("tottime").print_stats(15)
 
 
 if __name__ == "__main__":

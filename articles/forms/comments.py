@@ -7,6 +7,7 @@ from .. import names
 from ..antispam import SpamGuardMixin
 from ..models import Comment
 from ..models.comments import MAX_LENGTH
+from .rendering import PLAIN_INPUTS
 
 BODY_HELP = (
     f"Plain text, up to {MAX_LENGTH:,} characters. Leave a blank line between paragraphs; "
@@ -22,6 +23,8 @@ BODY_ERRORS = {
 class CommentForm(SpamGuardMixin, forms.ModelForm):
     """A new comment or reply; `articles.comments.post_comment` stores it, with its
     reader and the status the moderation queue gives it."""
+
+    default_renderer = PLAIN_INPUTS  # on every article page: see forms/rendering.py
 
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # Email subscriptions (issue 6): see articles/subscriptions.py.
@@ -109,6 +112,8 @@ class CommentForm(SpamGuardMixin, forms.ModelForm):
 
 
 class CommentEditForm(forms.ModelForm):
+    default_renderer = PLAIN_INPUTS
+
     class Meta:
         model = Comment
         fields = ("body",)

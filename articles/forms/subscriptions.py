@@ -2,10 +2,13 @@ from django import forms
 
 from ..antispam import SpamGuardMixin
 from ..models import Subscription
+from .rendering import PLAIN_INPUTS
 
 
 class SubscribeForm(SpamGuardMixin, forms.Form):
     """The "Notify of" bar above the comments. Its fields carry the prefix "notify"."""
+
+    default_renderer = PLAIN_INPUTS  # on every article page: see forms/rendering.py
 
     kind = forms.ChoiceField(
         label="Notify of",

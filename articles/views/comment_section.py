@@ -8,7 +8,6 @@ themselves come from the read model, `articles.models.comment_section`.
 import functools
 
 from django.conf import settings
-from django.template.loader import render_to_string
 
 from .. import fragments, inline
 from ..forms.comments import CommentForm
@@ -75,7 +74,8 @@ def section_part(request, context, own):
 def _render_section(request, context, shared):
     reader = fragments.STRANGER if shared else None
     section = {**context, **section_context(request, context["article"], reader)}
-    return {"comment_section": render_to_string(fragments.SECTION, section, request)}
+    rendered = fragments.render_templates([fragments.SECTION], section, request)
+    return {"comment_section": rendered[fragments.SECTION]}
 
 
 def listing(request, article, comments, sort, reader):

@@ -11,7 +11,6 @@ import functools
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 
 from .. import fragments, voting
 from ..forms.ratings import RatingForm
@@ -124,4 +123,5 @@ def rating_part(request, context, own):
 
 
 def _render_rating(request, context, shared):
-    return {"rating_section": render_to_string(fragments.RATING, context, request)}
+    rendered = fragments.render_templates([fragments.RATING], context, request)
+    return {"rating_section": rendered[fragments.RATING]}

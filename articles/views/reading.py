@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
@@ -126,13 +125,10 @@ class ArticleDetailView(DetailView):
 
     def render_content(self, context, shared):
         """The article itself, its header and footer: the same for every reader."""
-        content = self.content_context(context)
-        return {
-            f"article_{part}": render_to_string(
-                f"{fragments.CONTENT}#{part}", content, self.request
-            )
-            for part in ("title", "meta", "site_links", "main", "header", "footer")
-        }
+        parts = ("title", "meta", "site_links", "main", "header", "footer")
+        names = [f"{fragments.CONTENT}#{part}" for part in parts]
+        rendered = fragments.render_templates(names, self.content_context(context), self.request)
+        return {f"article_{part}": rendered[name] for part, name in zip(parts, names, strict=True)}
 
     def content_context(self, context):
         """What article_content.html shows: the author, category, tags, agencies and

@@ -1,0 +1,107 @@
+"""
+A page rendered from scratch (no kept markup, no page cache) pays for what it shows,
+not for how it is assembled: its forms are written as plain inputs, not through
+Django's widget templates, and a list of articles is one template, not one per card.
+`make profile` shows the time; these tests hold the shape that makes it cheap.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.forms.renderers import get_default_renderer
+from django.urls import reverse
+
+from articles.forms.comments import CommentEditForm, CommentForm
+from articles.forms.inline import PassageCommentForm
+from articles.forms.subscriptions import SubscribeForm
+from articles.readers import Reader
+
+from .factories import ArticleFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.caches_off(reason="counts the templates of a page rendered from scratch"),
+]
+
+STRANGER = Reader(user=None, token=None)
+
+
+def _templates(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return [template.name for template in response.templates]
+
+
+def test_the_article_page_writes_its_forms_without_widget_templates(client, seed_article):
+    response = client.get(seed_article.get_absolute_url())
+    widgets = [t.name for t in response.templates if (t.name or "").startswith("django/forms/")]
+    assert widgets == []
+    page = response.content.decode()
+    # The forms are all there, as before: labels, help texts tied by aria, values.
+    assert '<label for="id_notify-email">Your email:</label>' in page
+    assert 'id="id_notify-kind_0" required checked>' in page
+    assert 'aria-describedby="id_email_helptext" id="id_email">' in page
+    assert '<textarea name="body" cols="40" rows="6" maxlength="5000" required' in page
+
+
+def test_a_list_of_articles_costs_the_same_templates_for_2_and_12_cards(client):
+    ArticleFactory.create_batch(2)
+    with_two = _templates(client, reverse("articles:home"))
+    ArticleFactory.create_batch(10)
+    with_twelve = _templates(client, reverse("articles:home"))
+    assert len(with_twelve) == len(with_two)
+
+
+def _forms(article):
+    """The public forms in the states readers see them in, built by `renderer`."""
+    long_text = "x" * 6000
+    bad = {"name": "", "email": "not an address", "body": long_text, "website": "<b>"}
+    questions = [SimpleNamespace(pk=1, question="Why?"), SimpleNamespace(pk=2, question="Who?")]
+    user = UserFactory(first_name="Ada", last_name="Lovelace", email="ada@example.com")
+    return [
+        lambda **kw: CommentForm(article=article, reader=STRANGER, **kw),
+        lambda **kw: CommentForm(bad, article=article, reader=STRANGER, **kw),
+        lambda **kw: CommentForm(article=article, reader=Reader(user=user, token=None), **kw),
+        lambda **kw: CommentEditForm({"body": ""}, **kw),
+        lambda **kw: SubscribeForm(**kw),
+        lambda **kw: SubscribeForm({"notify-kind": "nope", "notify-email": "a<b"}, **kw),
+        lambda **kw: PassageCommentForm(
+            article=article,
+            reader=STRANGER,
+            initial={"block": "b1", "question": 1},
+            questions=questions,
+            auto_id="b1-%s",
+            **kw,
+        ),
+        lambda **kw: PassageCommentForm(
+            {"block": "b1", "quote": "q" * 900, "body": "<script>"},
+            article=article,
+            reader=STRANGER,
+            auto_id="b2-%s",
+            **kw,
+        ),
+    ]
+
+
+def _markup(form):
+    parts = [str(field) for field in form.hidden_fields()]
+    for field in form.visible_fields():
+        parts += [field.as_field_group(), field.label_tag(), str(field.errors)]
+        parts += [choice.tag() for choice in getattr(field, "subwidgets", [])]
+    return [*parts, str(form.non_field_errors())]
+
+
+@pytest.mark.parametrize("which", range(8))
+def test_plain_inputs_are_what_djangos_widget_templates_write(seed_article, which):
+    make = _forms(seed_article)[which]
+    plain, django = make(), make(renderer=get_default_renderer())
+    for form in (plain, django):
+        if form.is_bound:
+            form.is_valid()  # shown again with its errors
+    # Spam-guard stamps are new for every render: compare the rest.
+    stamp = {"form_started", "notify-form_started"}
+    keep = [i for i, f in enumerate(plain.hidden_fields()) if f.html_name not in stamp]
+    plain_parts, django_parts = _markup(plain), _markup(django)
+    hidden = len(plain.hidden_fields())
+    assert [plain_parts[i] for i in keep] == [django_parts[i] for i in keep]
+    assert plain_parts[hidden:] == django_parts[hidden:]
