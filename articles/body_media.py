@@ -107,7 +107,8 @@ def _figure(nodes, library, eager):
         picture = library_img(image, img.attrs.get("alt", ""), FIGURE_SIZES, eager)
         caption_nodes, credit = typed_caption or _plain(image.caption), image.credit
     else:
-        picture = _own_img(img, eager)
+        # An image taken out of the library is not shown (its files go with it).
+        picture = _own_img(img, eager) if _file_id(img) is None else None
         caption_nodes, credit = typed_caption, ""
     if credit:
         credit_node = Element("span", {"class": "figure__credit"}, [credit])
