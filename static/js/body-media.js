@@ -30,16 +30,19 @@ const insertLibraryImage = (editor, image) => {
   editor
     .chain()
     .focus()
-    .insertContent({
-      type: "figure",
-      content: [
-        {
-          type: "image",
-          // No alt or caption here: the page takes the library's, unless one is typed.
-          attrs: { src: image.src, alt: "", title: imageLabel(image), file: String(image.id) },
-        },
-      ],
-    })
+    .insertContent([
+      {
+        type: "figure",
+        content: [
+          {
+            type: "image",
+            // No alt or caption here: the page takes the library's, unless one is typed.
+            attrs: { src: image.src, alt: "", title: imageLabel(image), file: String(image.id) },
+          },
+        ],
+      },
+      { type: "paragraph" },
+    ])
     .run()
 }
 
@@ -201,7 +204,9 @@ export const Embed = Node.create({
             { title: gettext("Embed"), submitText: gettext("Insert") },
           )(editor, { url: "" }).then((attrs) => {
             const url = attrs?.url.trim()
-            if (url) editor.chain().focus().insertContent({ type: this.name, attrs: { url } }).run()
+            // A paragraph after it, for the cursor: typing on must not replace the embed.
+            const content = [{ type: this.name, attrs: { url } }, { type: "paragraph" }]
+            if (url) editor.chain().focus().insertContent(content).run()
           })
           return true
         },
