@@ -25,7 +25,7 @@ FORMATS = {"webp": "WEBP", "avif": "AVIF"}
 CROPS = ((1, 1), (3, 2), (4, 3), (16, 9))
 FOLDER = "renditions"
 NAME = re.compile(
-    r"(?P<stem>[^/]+)-(?P<width>\d+)(?:-(?P<rw>\d+)x(?P<rh>\d+)-f(?P<fx>\d+)-(?P<fy>\d+))?"
+    r"(?P<stem>[^/]+?)-(?P<width>\d+)(?:-(?P<rw>\d+)x(?P<rh>\d+)-f(?P<fx>\d+)-(?P<fy>\d+))?"
     r"\.(?P<fmt>webp|avif)"
 )
 

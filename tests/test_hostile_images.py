@@ -27,6 +27,7 @@ from django.urls import reverse
 from PIL import Image, PngImagePlugin
 
 from articles.models import Category, Submission
+from articles.models.media import MediaImage
 
 from .factories import ArticleFactory, article_admin_data, make_editor, started_token
 
@@ -236,6 +237,52 @@ def test_an_image_carrying_a_script_is_stored_reencoded_under_a_server_chosen_na
     for path in files_under(settings.MEDIA_ROOT):  # the original and every rendition
         assert b"CAMERA-SERIAL" not in path.read_bytes(), path
         assert TRAILER not in path.read_bytes(), path
+    assert files_under(upload_dir) == []
+
+
+# The media library's own upload form holds the same line.
+
+
+def post_to_library(client, upload):
+    started = time.process_time()
+    response = client.post(reverse("admin:articles_mediaimage_add"), {"file": upload, "alt": "x"})
+    return response, time.process_time() - started
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_a_hostile_image_is_refused_by_the_library_fast_and_leaves_no_file(
+    case, client, settings, upload_dir
+):
+    name, build, content_type = REFUSED[case]
+    client.force_login(make_editor())
+    response, elapsed = post_to_library(client, SimpleUploadedFile(name, build(), content_type))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["file"]
+    assert errors and "image" in errors[0]
+    assert elapsed < MAX_SECONDS
+    assert not MediaImage.objects.exists()
+    assert files_under(settings.MEDIA_ROOT) == []
+    assert files_under(upload_dir) == []
+
+
+@pytest.mark.parametrize("case", ACCEPTED)
+def test_an_image_carrying_a_script_is_stored_reencoded_in_the_library(
+    case, client, settings, upload_dir
+):
+    _, build, content_type = ACCEPTED[case]
+    client.force_login(make_editor())
+    hostile_name = "../../<b>evil</b>.html." + content_type.split("/")[1]
+    response, _ = post_to_library(client, SimpleUploadedFile(hostile_name, build(), content_type))
+    assert response.status_code == 302
+    image = MediaImage.objects.get()
+    extension = {"image/jpeg": "jpg", "image/png": "png"}[content_type]
+    assert re.fullmatch(rf"articles/[0-9a-f]{{32}}\.{extension}", image.file.name)
+    stored = files_under(settings.MEDIA_ROOT)
+    assert len(stored) > 1  # the original and its renditions
+    for path in stored:
+        content = path.read_bytes()
+        assert b"CAMERA-SERIAL" not in content and TRAILER not in content, path
+        assert b"<script" not in content.lower(), path
     assert files_under(upload_dir) == []
 
 

@@ -3,16 +3,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db.models.functions import Lower
 from django.template.defaultfilters import pluralize
-from django.urls import path
 from django.utils.html import format_html
 from taggit.managers import TaggableManager
 
 from .. import corrections, media, publishing, roles
 from ..forms.articles import ArticleAdminForm, AuthorAdminForm
 from ..models import Agency, Article, Author, Category, SiteSettings
+from . import media as library_admin  # noqa: F401 (registers the library's admin)
 from .editing import ArticleEditingMixin
 from .inline import InlineFeedbackMixin
-from .media import library_images_view
 from .ratings import RatingFiguresMixin
 from .widgets import FeaturedImageField, TagAutocompleteWidget
 
@@ -97,14 +96,6 @@ class ArticleAdmin(ArticleEditingMixin, InlineFeedbackMixin, RatingFiguresMixin,
         ("Publishing", {"fields": ("status", "publish_at", "comments_enabled", "rating_enabled")}),
         ("Search engines", {"classes": ("collapse",), "fields": ("seo_title", "meta_description")}),
     )
-
-    def get_urls(self):
-        library = path(
-            "library-images/",
-            self.admin_site.admin_view(library_images_view),
-            name=f"{self.opts.app_label}_{self.opts.model_name}_library_images",
-        )
-        return [library, *super().get_urls()]
 
     # Writers: their own articles, drafts and reviews only.
 

@@ -8,16 +8,12 @@ edit all (`roles.can_edit_image`), as in WordPress.
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
 from django.utils.html import format_html
 
 from .. import media, roles
 from ..forms.articles import KeepsUploadsMixin
 from ..models.media import MediaImage
 from .widgets import KeptImageWidget, thumbnail
-
-LISTED = 60  # images the body editor's picker lists at a time
 
 
 class MediaImageForm(KeepsUploadsMixin, forms.ModelForm):
@@ -95,28 +91,3 @@ class MediaImageAdmin(admin.ModelAdmin):
     def used_in(self, image):
         titles = image.featured_in.values_list("title", flat=True)[:20]
         return ", ".join(titles) or "No article yet"
-
-
-def library_images_view(request):
-    """The newest library images (or those matching ?q=) as JSON, for the body
-    editor's image picker: id, thumbnail, alt text, caption, credit and size."""
-    if not request.user.has_perm("articles.view_mediaimage"):
-        raise PermissionDenied("You may not use the media library.")
-    found = MediaImage.objects.all()
-    if query := request.GET.get("q", "").strip()[:100]:
-        found = MediaImageAdmin(MediaImage, admin.site).get_search_results(request, found, query)[0]
-    return JsonResponse({"images": [_as_json(image) for image in found[:LISTED]]})
-
-
-def _as_json(image):
-    square = image.rendition(480, (1, 1))
-    return {
-        "id": image.pk,
-        "thumbnail": square.url,
-        "srcset": image.srcset(),
-        "alt": image.alt,
-        "caption": image.caption,
-        "credit": image.credit,
-        "width": image.width,
-        "height": image.height,
-    }
