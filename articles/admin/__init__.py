@@ -2,7 +2,6 @@
 
 from . import (  # noqa: F401
     articles,
-    body_media,
     comments,
     inline,
     ratings,

@@ -10,6 +10,7 @@ from .. import corrections, media, publishing, roles
 from ..forms.articles import ArticleAdminForm, AuthorAdminForm
 from ..models import Agency, Article, Author, Category, SiteSettings
 from . import media as library_admin  # noqa: F401 (registers the library's admin)
+from .body_media import LibraryImagesMixin
 from .editing import ArticleEditingMixin
 from .inline import InlineFeedbackMixin
 from .ratings import RatingFiguresMixin
@@ -66,7 +67,13 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleEditingMixin, InlineFeedbackMixin, RatingFiguresMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    ArticleEditingMixin,
+    LibraryImagesMixin,
+    InlineFeedbackMixin,
+    RatingFiguresMixin,
+    admin.ModelAdmin,
+):
     form = ArticleAdminForm
     empty_value_display = "—"
     list_display = (
@@ -201,7 +208,7 @@ class ArticleAdmin(ArticleEditingMixin, InlineFeedbackMixin, RatingFiguresMixin,
     )
     def unpublish_selected(self, request, queryset):
         for article in queryset:
-            publishing.unpublish(article)
+            publishing.unpublish(article, by=request.user)
         self.message_user(
             request,
             f"Unpublished {len(queryset)} article{pluralize(len(queryset))}.",

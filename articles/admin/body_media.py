@@ -3,13 +3,10 @@ The body editor's library picker: the library images an editor may put in a stor
 as JSON for static/js/body-media.js ("Library image" in the editor's toolbar).
 
 It lives under the article admin's address (/admin/articles/article/library-images/),
-for whoever may write articles, and only answers GET. `LibraryImagesMixin` adds it to
-the registered article admin when this module is imported (articles/admin/__init__.py),
-so the article admin itself needs no change; a ModelAdmin that lists the mixin in its
-bases gets it the same way.
+for whoever may write articles, and only answers GET: `LibraryImagesMixin`, one of
+`ArticleAdmin`'s bases.
 """
 
-from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import JsonResponse
@@ -17,7 +14,6 @@ from django.urls import path
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET
 
-from ..models import Article
 from ..models.media import MediaImage
 
 PICKER_LIMIT = 48
@@ -67,14 +63,3 @@ class LibraryImagesMixin:
             raise PermissionDenied
         images = library_images(request.GET.get("q", ""))
         return JsonResponse({"images": [as_json(image) for image in images]})
-
-
-def _install(site):
-    current = site.get_model_admin(Article)
-    if not isinstance(current, LibraryImagesMixin):
-        model_admin = type(current.__class__.__name__, (LibraryImagesMixin, type(current)), {})
-        site.unregister(Article)
-        site.register(Article, model_admin)
-
-
-_install(admin.site)
