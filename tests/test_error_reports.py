@@ -31,10 +31,16 @@ def third_broken_view(request):
     raise LookupError("still nothing")
 
 
+def fourth_broken_view(request):
+    raise ValueError("not a value")
+
+
 urlpatterns = [
     path("boom/<slug:token>/", broken_view, name="boom"),
     path("other/", other_broken_view, name="other"),
     path("third/", third_broken_view, name="third"),
+    path("fourth/", fourth_broken_view, name="fourth"),
+    path("story/<slug:token>/", broken_view, name="story"),
     path("", include("magazine.urls")),
 ]
 
@@ -111,6 +117,49 @@ def test_error_mails_stop_at_the_hourly_cap(admins, settings, visitor):
 
 @pytest.mark.urls(__name__)
 @pytest.mark.django_db
+def test_errors_over_the_hourly_cap_are_counted_and_reported_in_the_next_mail(
+    admins, settings, visitor, monkeypatch
+):
+    settings.ADMINS = ["ops@example.com"]
+    settings.MAGAZINE_ERROR_MAILS_PER_HOUR = 2
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    for url in ("/boom/a/", "/other/", "/third/", "/fourth/", "/third/"):
+        assert visitor.get(url).status_code == 500
+    assert len(error_mails()) == 2
+
+    later = time.time() + 61 * 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    visitor.get("/third/")
+    mails = error_mails()
+    assert len(mails) == 3
+    assert "LookupError in third" in mails[-1].subject
+    # /third/ twice and /fourth/ once were over the cap: none is lost.
+    assert "2 more like it since the last mail were not mailed." in mails[-1].body
+    assert "3 errors were not mailed: the hourly cap (2) was reached." in mails[-1].body
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.django_db
+def test_an_error_is_still_mailed_when_the_shared_cache_is_down(
+    admins, visitor, monkeypatch, capsys
+):
+    """Redis stopped: the throttle falls back to this process's memory, the mail goes."""
+    from django.core.cache.backends.redis import RedisCache
+
+    from magazine.monitoring import errors
+
+    monkeypatch.setattr(errors, "cache", RedisCache("redis://127.0.0.1:6399/0", {}))
+    for _ in range(3):
+        assert visitor.get("/boom/a/").status_code == 500
+    assert [m.to for m in error_mails()] == ["ops@example.com", "editor-in-chief@example.com"]
+    assert "Logging error" not in capsys.readouterr().err
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.django_db
 def test_a_failing_outbox_never_turns_an_error_page_into_a_crash(
     admins, visitor, monkeypatch, capsys
 ):
@@ -153,15 +202,22 @@ class _Ingest(http.server.BaseHTTPRequestHandler):
 SENTRY_SCRIPT = """
 import django, logging, sentry_sdk
 django.setup()
-from django.test import Client
+from django.core.wsgi import get_wsgi_application
+from django.test import RequestFactory
 from django.test.utils import override_settings
 handlers = [type(h).__name__ for h in logging.getLogger("django.request").handlers]
+# Through the WSGI application, as gunicorn calls it (the test client skips Sentry's
+# WSGI middleware, and with it the request's address).
+environ = RequestFactory().get(
+    "/story/READERTOKEN123/?q=QUERYSECRET",
+    HTTP_COOKIE="sessionid=a-session-secret",
+    HTTP_REFERER="http://x/story/REFERERTOKEN/",
+).environ
+statuses = []
 with override_settings(ROOT_URLCONF="tests.test_error_reports"):
-    client = Client(raise_request_exception=False)
-    client.cookies["sessionid"] = "a-session-secret"
-    status = client.get("/boom/reader-token-123/").status_code
+    get_wsgi_application()(environ, lambda status, headers: statuses.append(status))
 sentry_sdk.flush(5)
-print(status, handlers)
+print(statuses[0].split()[0], handlers)
 """
 
 
@@ -199,5 +255,7 @@ def test_with_a_sentry_dsn_errors_go_to_sentry_without_personal_data(tmp_path):
     assert event["exception"]["values"][-1]["type"] == "ZeroDivisionError"
     assert event["environment"] == "staging" and event["release"] == "open-magazine@1.2.3"
     sent = "\n".join(_Ingest.received)
-    assert "a-session-secret" not in sent
+    for secret in ("a-session-secret", "READERTOKEN123", "QUERYSECRET", "REFERERTOKEN"):
+        assert secret not in sent, secret
+    assert event["request"]["url"].endswith("/story/<slug:token>/")
     assert "127.0.0.1" not in json.dumps(event.get("user", {}))

@@ -9,17 +9,21 @@ which can hold a reader's token), and the traceback.
 
 Throttled through the shared cache: one mail per distinct error (its type and the line
 that raised it) per MAGAZINE_ERROR_MAIL_MINUTES, at most MAGAZINE_ERROR_MAILS_PER_HOUR
-in all; the next mail about an error says how many like it were not mailed. Nothing
-here ever raises into the request: a failure is printed to the error log.
+in all; the next mail about an error says how many like it were not mailed, and the
+next mail of all how many the hourly cap held back. While the shared cache is down the
+throttle counts in this process's memory. Nothing here ever raises into the request: a
+failure is printed to the error log.
 """
 
 import hashlib
 import logging
 import time
 import traceback
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.utils import timezone
 
 KEY_PREFIX = "error-mail:"
@@ -37,24 +41,54 @@ def signature(record):
     return hashlib.sha256(what.encode()).hexdigest()[:24]
 
 
+# The throttle's memory when the shared cache is down (that may be the very error being
+# reported): counted in this process alone, but the mail still goes.
+_fallback = LocMemCache("error-mail-throttle", {"OPTIONS": {"MAX_ENTRIES": 1000}})
+
+
+@dataclass(frozen=True)
+class Allowance:
+    send: bool
+    held: int = 0  # like errors not mailed since the last mail about this one
+    capped: int = 0  # errors of any kind not mailed because of the hourly cap
+
+
 def may_send(key):
-    """Whether a mail about the error `key` may go now, and how many like it were held."""
+    """Whether a mail about the error `key` may go now (an `Allowance`)."""
+    try:
+        return _may_send(cache, key)
+    except Exception:
+        return _may_send(_fallback, key)
+
+
+def _may_send(store, key):
+    """One mail per error per window, at most so many an hour; what was not mailed is
+    counted, to be told in the next mail (an error over the cap is mailed the next time
+    it happens, not kept quiet for a window)."""
     window = settings.MAGAZINE_ERROR_MAIL_MINUTES * 60
-    held_key = f"{KEY_PREFIX}held:{key}"
-    if not cache.add(f"{KEY_PREFIX}sent:{key}", True, window):
-        cache.add(held_key, 0, 24 * 3600)
-        cache.incr(held_key)
-        return False, 0
+    sent_key, held_key = f"{KEY_PREFIX}sent:{key}", f"{KEY_PREFIX}held:{key}"
+    capped_key = f"{KEY_PREFIX}capped"
+    if not store.add(sent_key, True, window):
+        _count(store, held_key)
+        return Allowance(send=False)
     hour_key = f"{KEY_PREFIX}hour:{int(time.time() // 3600)}"
-    cache.add(hour_key, 0, 3700)
-    if cache.incr(hour_key) > settings.MAGAZINE_ERROR_MAILS_PER_HOUR:
-        return False, 0
-    held = cache.get(held_key, 0)
-    cache.delete(held_key)
-    return True, held
+    store.add(hour_key, 0, 3700)
+    if store.incr(hour_key) > settings.MAGAZINE_ERROR_MAILS_PER_HOUR:
+        store.delete(sent_key)
+        _count(store, held_key)
+        _count(store, capped_key)
+        return Allowance(send=False)
+    held, capped = store.get(held_key, 0), store.get(capped_key, 0)
+    store.delete_many([held_key, capped_key])
+    return Allowance(send=True, held=held, capped=capped)
 
 
-def describe(record, held):
+def _count(store, key):
+    store.add(key, 0, 24 * 3600)
+    store.incr(key)
+
+
+def describe(record, allowance):
     """(subject, body) of the mail about `record`."""
     request = getattr(record, "request", None)
     match = getattr(request, "resolver_match", None)
@@ -70,8 +104,13 @@ def describe(record, held):
         f"Pattern: {request.method if request else ''} /{match.route if match else ''}",
         f"Status:  {status}",
     ]
-    if held:
-        lines.append(f"{held} more like it since the last mail were not mailed.")
+    if allowance.held:
+        lines.append(f"{allowance.held} more like it since the last mail were not mailed.")
+    if allowance.capped:
+        lines.append(
+            f"{allowance.capped} error{'s were' if allowance.capped > 1 else ' was'} not mailed: "
+            f"the hourly cap ({settings.MAGAZINE_ERROR_MAILS_PER_HOUR}) was reached."
+        )
     lines.append("")
     if record.exc_info:
         lines.append("".join(traceback.format_exception(*record.exc_info)))
@@ -100,10 +139,10 @@ class OutboxAdminEmailHandler(logging.Handler):
 
         try:
             key = signature(record)
-            allowed, held = may_send(key)
-            if not allowed:
+            allowance = may_send(key)
+            if not allowance.send:
                 return
-            subject, body = describe(record, held)
+            subject, body = describe(record, allowance)
             window = int(time.time() // (settings.MAGAZINE_ERROR_MAIL_MINUTES * 60))
             for address in settings.ADMINS:
                 queue_email(address, subject, body, key=f"error:{key}:{window}:{address}")
