@@ -9,12 +9,21 @@ from django.core.cache import caches
 from django.db import OperationalError, connection
 from django.utils import timezone
 
-from magazine.monitoring import worker
+from articles.models import OutgoingMail
+from articles.tasks import queue_email
+from magazine.monitoring import health, worker
 from magazine.monitoring.models import WorkerHeartbeat
 
 from .servers import gunicorn, manage, production_env, request
 
 DATABASE_WORKER = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_checks(monkeypatch):
+    """Each test sees its own cache and media folder, not the last test's (readyz keeps
+    the answer of its write checks for a second)."""
+    monkeypatch.setattr(health, "_recent_writes", {})
 
 
 @pytest.fixture
@@ -172,3 +181,74 @@ def test_a_server_whose_database_cache_and_media_are_gone_says_so(tmp_path):
         status, _, body = request(port, "GET", "/readyz", headers={"Accept": "application/json"})
     assert status == 503
     assert json.loads(body)["failed"] == ["database", "cache", "media"]
+
+
+@pytest.mark.django_db
+def test_alternating_probes_with_and_without_the_worker_log_each_change_once(
+    client, settings, caplog
+):
+    """The README's setup: a load balancer on ?skip=mail-worker, a monitor on /readyz."""
+    settings.TASKS = DATABASE_WORKER
+    worker.beat("web-1:42", timezone.now(), now=timezone.now() - timedelta(minutes=20))
+    with caplog.at_level(logging.INFO):
+        for _ in range(4):
+            assert client.get("/readyz?skip=mail-worker").status_code == 200
+            assert client.get("/readyz").status_code == 503
+    logged = [r.getMessage() for r in caplog.records if r.name == "magazine.monitoring.views"]
+    assert len(logged) == 1, logged
+    assert logged[0].startswith("Not ready: mail worker: the mail worker last ran at")
+
+
+@pytest.mark.django_db
+def test_readyz_tells_the_public_only_which_part_failed(client, database_down):
+    """Hosts, ports and paths are for the log and for the addresses /metrics allows."""
+    response = client.get("/readyz", REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 503
+    text = response.content.decode()
+    assert text.startswith("unavailable: database\n")
+    assert "database: unavailable\n" in text and "cache: ok\n" in text
+    assert "OperationalError" not in text and "refused" not in text
+    response = client.get("/readyz", REMOTE_ADDR="203.0.113.9", HTTP_ACCEPT="application/json")
+    body = json.loads(response.content)
+    assert body["failed"] == ["database"]
+    assert body["checks"]["database"] == "unavailable"
+    assert body["checks"]["migrations"] == "not checked"
+    assert "refused" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_readyz_details_go_to_the_metrics_token_too(client, settings, database_down):
+    settings.MAGAZINE_METRICS_TOKEN = "probe-token-" + "y" * 20
+    response = client.get(
+        "/readyz",
+        REMOTE_ADDR="203.0.113.9",
+        HTTP_AUTHORIZATION="Bearer probe-token-" + "y" * 20,
+    )
+    assert "database: OperationalError: connection refused" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_readyz_writes_to_the_cache_and_media_folder_at_most_once_a_second(
+    client, settings, monkeypatch
+):
+    writes = []
+    real_set = caches["default"].set
+    monkeypatch.setattr(
+        caches["default"], "set", lambda *a, **k: writes.append("cache") or real_set(*a, **k)
+    )
+    for _ in range(20):
+        assert client.get("/readyz", REMOTE_ADDR="203.0.113.9").status_code == 200
+    assert writes == ["cache"]
+    assert not list(settings.MEDIA_ROOT.glob(".readyz-*"))
+
+
+@pytest.mark.django_db
+def test_readyz_says_how_many_seconds_mail_has_waited_when_the_limit_is_short(client, settings):
+    settings.TASKS = DATABASE_WORKER
+    settings.MAGAZINE_MAIL_MAX_WAIT_SECONDS = 30
+    worker.beat("web-1:42", timezone.now())
+    queue_email("reader@example.com", "Confirm", "Please confirm.")
+    OutgoingMail.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=45))
+    status, body = readyz_json(client)
+    assert status == 503
+    assert body["checks"]["mail worker"] == "a queued mail has waited 45 seconds"

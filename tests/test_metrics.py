@@ -157,3 +157,22 @@ def test_metrics_add_up_every_gunicorn_worker_even_recycled_ones(tmp_path):
     assert "counter_archive.db" in files  # recycled workers' counts, folded
     pids = {re.sub(r"^\w+?_(\d+)\.db$", r"\1", name) for name in files if "archive" not in name}
     assert len(pids) <= 4, files  # the live workers (and the master), not every one that ran
+
+
+def test_refused_metrics_requests_stay_in_the_access_log(tmp_path):
+    """Answered scrapes and probes are left out; someone knocking at /metrics is not."""
+    log = tmp_path / "access.log"
+    env = production_env(tmp_path, workers=1, GUNICORN_ACCESS_LOG=str(log))
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput", "-v0")  # the site's 404 page needs them
+    with gunicorn(env) as port:
+        assert request(port, "GET", "/metrics")[0] == 200
+        refused = request(port, "GET", "/metrics", headers={"X-Forwarded-For": "203.0.113.9"})
+        assert refused[0] == 404  # the site's own, as for any address it lacks
+        request(port, "POST", "/readyz")
+        assert request(port, "GET", "/readyz")[0] == 200
+    logged = log.read_text()
+    assert logged.count('"GET /metrics HTTP/1.1" 404') == 1, logged
+    assert '"GET /metrics HTTP/1.1" 200' not in logged
+    assert '"POST /readyz HTTP/1.1"' in logged
+    assert '"GET /readyz' not in logged

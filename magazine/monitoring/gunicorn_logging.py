@@ -1,13 +1,25 @@
-"""gunicorn's access log without the probes and scrapes: a load balancer asking every
-few seconds would bury the readers' requests."""
+"""gunicorn's access log without the probes and scrapes it answered: a load balancer
+asking every few seconds would bury the readers' requests. What the site answered
+instead (a refused /metrics, a POST to /readyz) is logged as any request is: someone
+knocking at /metrics is worth seeing."""
 
 from gunicorn.glogging import Logger
 
-QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+PROBE_PATHS = frozenset({"/healthz", "/readyz"})
+METRICS_PATH = "/metrics"
+
+
+def answered_by_operations(environ, status_code):
+    """Whether OperationsMiddleware answered: probes always (GET and HEAD), /metrics
+    only for those allowed (others get the site's own 404)."""
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return False
+    path = environ.get("PATH_INFO")
+    return path in PROBE_PATHS or (path == METRICS_PATH and status_code == 200)
 
 
 class ProbeQuietLogger(Logger):
     def access(self, resp, req, environ, request_time):
-        if environ.get("PATH_INFO") in QUIET_PATHS:
+        if answered_by_operations(environ, getattr(resp, "status_code", None)):
             return
         super().access(resp, req, environ, request_time)

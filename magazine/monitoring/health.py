@@ -3,13 +3,16 @@ Readiness: can this server serve the site? Each check returns "" when all is wel
 a short reason; `/readyz` answers 503 naming every part that failed.
 
 A check never raises: whatever goes wrong (a refused connection, a full disk) is the
-answer. Migrations, once all applied, stay applied for the life of the process (new
+answer; it names hosts and paths, so it goes to the log and to whoever may read
+/metrics, while others are told only which part failed (views.py). The checks that
+write run at most once a second per process, so probing often costs nothing more. Migrations, once all applied, stay applied for the life of the process (new
 migrations come with new code, hence a restart), so that check then costs nothing.
 """
 
 import os
 import secrets
 import tempfile
+import time
 
 from django.conf import settings
 from django.core.cache import caches
@@ -20,6 +23,10 @@ from django.db.migrations.executor import MigrationExecutor
 from . import worker
 
 _migrations_applied = False
+# The checks that write (to the cache, to the media folder) run at most once a second in
+# each process, whoever asks and however often: {name: (when, reason)}.
+WRITE_CHECK_SECONDS = 1.0
+_recent_writes = {}
 # What a check that needs the database says while the database is unavailable.
 NOT_CHECKED = "not checked: the database is unavailable"
 
@@ -89,11 +96,23 @@ def check_mail_worker():
         return _describe(error)
 
 
+def at_most_once_a_second(name, check):
+    def throttled():
+        now = time.monotonic()
+        when, reason = _recent_writes.get(name, (None, ""))
+        if when is None or now - when >= WRITE_CHECK_SECONDS:
+            reason = check()
+            _recent_writes[name] = (now, reason)
+        return reason
+
+    return throttled
+
+
 CHECKS = {
     "database": check_database,
-    "cache": check_cache,
+    "cache": at_most_once_a_second("cache", check_cache),
     "migrations": check_migrations,
-    "media": check_media,
+    "media": at_most_once_a_second("media", check_media),
     "mail worker": check_mail_worker,
 }
 
@@ -110,6 +129,13 @@ def readiness(skip=()):
             continue
         results[name] = check()
     return results
+
+
+def public_reason(reason):
+    """What anyone may be told about a part: not its hosts, ports, paths or errors."""
+    if not reason:
+        return "ok"
+    return "not checked" if reason == NOT_CHECKED else "unavailable"
 
 
 def failed_parts(results):

@@ -19,8 +19,10 @@ from . import health, metrics
 
 logger = logging.getLogger(__name__)
 
-# The failed parts the last /readyz of this process found: a change is logged, once.
-_last_failed = set()
+# The failed parts the last /readyz of this process found, for each set of skipped
+# parts (a load balancer's ?skip=mail-worker and a monitor's /readyz take turns): a
+# change is logged, once. Each gunicorn worker logs its own.
+_last_failed = {}
 
 
 def _response(content, status=200, content_type="text/plain; charset=utf-8"):
@@ -41,37 +43,37 @@ def readyz(request):
     """Database, cache, migrations, media folder and mail worker; 503 naming what failed.
 
     `?skip=mail-worker` leaves the mail worker out: a load balancer's probe should not
-    take every web server out of service because the (separate) worker stopped.
+    take every web server out of service because the (separate) worker stopped. The
+    reasons (hosts, paths, errors) go to the log, and to those allowed to read /metrics.
     """
-    skip = {part.replace("-", " ") for part in request.GET.get("skip", "").split(",")}
+    asked = {part.replace("-", " ") for part in request.GET.get("skip", "").split(",")}
+    skip = frozenset(asked & health.CHECKS.keys())
     results = health.readiness(skip=skip)
     failed = health.failed_parts(results)
-    _log_change(failed, results)
+    _log_change(skip, failed, results)
     status = 503 if failed else 200
+    if not metrics_allowed(request):
+        results = {part: health.public_reason(reason) for part, reason in results.items()}
+    checks = {part: reason or "ok" for part, reason in results.items()}
     if (
         "application/json" in request.headers.get("Accept", "")
         or request.GET.get("format") == "json"
     ):
-        body = {
-            "status": "unavailable" if failed else "ok",
-            "failed": failed,
-            "checks": {part: reason or "ok" for part, reason in results.items()},
-        }
+        body = {"status": "unavailable" if failed else "ok", "failed": failed, "checks": checks}
         return _response(json.dumps(body, indent=2) + "\n", status, "application/json")
     lines = [f"unavailable: {', '.join(failed)}" if failed else "ok"]
-    lines += [f"{part}: {reason or 'ok'}" for part, reason in results.items()]
+    lines += [f"{part}: {reason}" for part, reason in checks.items()]
     return _response("\n".join(lines) + "\n", status)
 
 
-def _log_change(failed, results):
-    global _last_failed
-    if set(failed) == _last_failed:
+def _log_change(skip, failed, results):
+    if set(failed) == _last_failed.get(skip, set()):
         return
     if failed:
         logger.warning("Not ready: %s", "; ".join(f"{part}: {results[part]}" for part in failed))
     else:
         logger.info("Ready again.")
-    _last_failed = set(failed)
+    _last_failed[skip] = set(failed)
 
 
 def metrics_allowed(request):

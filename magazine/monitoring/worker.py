@@ -90,7 +90,17 @@ class MailStatus:
             return "the mail worker has never run"
         if self.beat_is_stale:
             return f"the mail worker last ran at {timezone.localtime(self.last_beat):%Y-%m-%d %H:%M %Z}"
-        return f"a queued mail has waited {int(self.waited_seconds // 60)} minutes"
+        return f"a queued mail has waited {duration(self.waited_seconds)}"
+
+
+def duration(seconds):
+    """45 seconds, 14 minutes, 3 hours: a limit may be shorter than a minute."""
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds >= 2 * size:
+            count = int(seconds // size)
+            return f"{count} {unit}s"
+    count = int(seconds)
+    return f"{count} second{'' if count == 1 else 's'}"
 
 
 def mail_status(now=None):
