@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article, ChangeNote
 
-from .factories import ArticleFactory, article_admin_data, make_editor
+from .factories import ArticleFactory, article_admin_data, make_editor, make_writer
 from .helpers import COUNTS_A_FRESH_RENDER, page_queries
 
 pytestmark = pytest.mark.django_db
@@ -213,3 +213,10 @@ def test_notes_cost_one_query_whatever_their_number_and_none_without(client, see
     # The seed story (never updated) asks nothing of notes: tests/test_query_counts.py.
     assert with_one <= untouched + 1
     assert untouched <= 9
+
+
+def test_a_writer_who_cannot_open_the_history_is_not_offered_the_link(story, editor_client):
+    """Writers see only their own articles in the admin: the link would answer 404."""
+    _save(editor_client, story, "correction", NOTE)
+    editor_client.force_login(make_writer())
+    assert "What changed" not in editor_client.get(story.get_absolute_url()).content.decode()

@@ -181,6 +181,21 @@ def test_an_article_picks_a_library_image_and_its_page_shows_it_with_srcset(clie
     assert "In Minsk" in page and '<span class="credit">dpa</span>' in page
 
 
+@pytest.mark.skipif(not features.check("avif"), reason="this Pillow cannot write AVIF")
+def test_browsers_that_read_avif_get_it_on_the_story_and_in_lists(client):
+    """AVIF is made for every image: pages offer it first, WebP stays the fallback."""
+    image = _library_image(alt="Two leaders shake hands")
+    article = ArticleFactory(image=image)
+    avif = f'<source type="image/avif" srcset="{image.srcset(fmt="avif")}"'
+    story = client.get(article.get_absolute_url()).content.decode()
+    home = client.get(reverse("articles:home")).content.decode()
+    for page in (story, home):
+        picture = page[page.index(avif) - len("<picture>") :]
+        assert picture.startswith("<picture>" + avif)
+        img = picture[picture.index("<img") : picture.index("</picture>")]
+        assert f'srcset="{image.srcset()}"' in img and 'alt="Two leaders shake hands"' in img
+
+
 def test_the_article_form_shows_the_featured_image_as_a_thumbnail_and_can_remove_it(client):
     image = _library_image(alt="Boats")
     article = ArticleFactory(image=image)

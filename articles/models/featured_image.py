@@ -7,6 +7,7 @@ so the article page costs no query more for its image.
 
 from django.db import models
 
+from .. import renditions
 from .media import MediaImage
 
 COLUMNS = ("file", "width", "height", "alt", "caption", "credit", "focal_x", "focal_y")
@@ -52,6 +53,13 @@ class FeaturedImageMixin:
 
     def image_renditions(self):
         return self.image.renditions() if self.image_id else []
+
+    def image_avif_renditions(self):
+        """The same sizes as AVIF, which browsers that read it take first (about a third
+        smaller than WebP); none where this Pillow cannot write it."""
+        if not self.image_id or "avif" not in renditions.formats():
+            return []
+        return self.image.renditions(fmt="avif")
 
     @property
     def image_width(self):

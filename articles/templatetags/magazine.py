@@ -47,17 +47,17 @@ def breadcrumb_json_ld(context, crumbs, current=None):
 
 
 @register.simple_tag
-def responsive_image(renditions, alt, sizes="100vw", css_class="", eager=False):
-    """An <img> with srcset from an image's renditions, sized to avoid layout shift."""
+def responsive_image(renditions, alt, sizes="100vw", css_class="", eager=False, avif=()):
+    """An <img> with srcset from an image's renditions, sized to avoid layout shift; with
+    `avif` renditions, in a <picture> that offers those first."""
     if not renditions:
         return ""
     src, width, height = renditions[len(renditions) // 2]
-    srcset = format_html_join(", ", "{} {}w", ((url, w) for url, w, _ in renditions))
-    return format_html(
+    img = format_html(
         '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" class="{}" '
         'loading="{}" decoding="async">',
         src,
-        srcset,
+        _srcset(renditions),
         sizes,
         width,
         height,
@@ -65,3 +65,15 @@ def responsive_image(renditions, alt, sizes="100vw", css_class="", eager=False):
         css_class,
         "eager" if eager else "lazy",
     )
+    if not avif:
+        return img
+    return format_html(
+        '<picture><source type="image/avif" srcset="{}" sizes="{}">{}</picture>',
+        _srcset(avif),
+        sizes,
+        img,
+    )
+
+
+def _srcset(renditions):
+    return format_html_join(", ", "{} {}w", ((url, w) for url, w, _ in renditions))
