@@ -7,10 +7,11 @@ Each run writes one dated folder, e.g. `backups/20250131-020000Z/`:
     database.sqlite3 or database.dump   the database (articles/backups.py)
     media.tar.gz                        MEDIA_ROOT's files (uploads)
     manifest.json                       what was written: checksums, rows per table,
-                                        number of media files
+                                        number of media files (backup_manifest.py)
 
 The folder is written as `<name>.partial` and renamed once complete, so the newest
-folder is always a whole backup; then all but the newest `keep` are removed.
+folder is always a whole backup; then all but the newest `keep` are removed. Only the
+owner can read it.
 
 The rows per table are counted in the copy itself (SQLite), or in the snapshot that
 pg_dump dumps (PostgreSQL: `pg_export_snapshot()`), so they describe exactly what the
@@ -35,10 +36,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections, transaction
 
-from .backups import BackupError, backup, check_sqlite_file, run_pg, sqlite_copy
+from .backup_manifest import MANIFEST, VERSION, read_manifest
+from .backups import BackupError, backup, check_sqlite_file, owner_only, run_pg, sqlite_copy
 
 FOLDER_NAME = re.compile(r"^\d{8}-\d{6}Z$")
-MANIFEST = "manifest.json"
 MEDIA_ARCHIVE = "media.tar.gz"
 
 
@@ -54,23 +55,33 @@ def sha256(path):
 
 
 def make_backup(directory, keep, media=True, using="default", now=None):
-    """Write a new dated backup folder under `directory`; (its path, removed folders)."""
+    """Write a new dated backup folder under `directory`; (its path, removed folders).
+
+    Only the owner may read what it writes (folders 0700, files 0600): a backup holds
+    password hashes, second-factor secrets, sessions and readers' addresses.
+    """
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     name = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%SZ")
     final, partial = directory / name, directory / f"{name}.partial"
-    if final.exists():
-        raise BackupError(f"{final} exists already: one backup per second at most.")
-    partial.mkdir()
-    try:
-        manifest = {"created_at": datetime.now(UTC).isoformat(), "version": 1}
-        manifest["database"] = _back_up_database(partial, using)
-        if media:
-            manifest["media"] = _back_up_media(partial / MEDIA_ARCHIVE)
-        (partial / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
-        partial.rename(final)
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
+    with owner_only():
+        directory.mkdir(parents=True, exist_ok=True)
+        if final.exists():
+            raise BackupError(f"{final} exists already: one backup per second at most.")
+        try:
+            partial.mkdir()
+        except FileExistsError:
+            raise BackupError(
+                f"another backup is being written to {partial} (started this same second); "
+                "if none runs, an earlier one was interrupted: remove that folder."
+            ) from None
+        try:
+            manifest = {"created_at": datetime.now(UTC).isoformat(), "version": VERSION}
+            manifest["database"] = _back_up_database(partial, using)
+            manifest["media"] = _back_up_media(partial / MEDIA_ARCHIVE) if media else None
+            (partial / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+            partial.rename(final)
+        finally:
+            shutil.rmtree(partial, ignore_errors=True)
     return final, prune(directory, keep)
 
 
@@ -159,23 +170,26 @@ def check_backup(folder, using="default"):
     """Restore the backup in `folder` into a scratch database and compare it with its
     manifest; raises BackupError saying what is wrong."""
     folder = Path(folder)
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text())
-        database = manifest["database"]
-    except (OSError, ValueError, KeyError) as error:
-        raise BackupError(f"{folder} has no readable {MANIFEST} ({error}).") from None
+    manifest = read_manifest(folder)
+    database = manifest["database"]
     path = folder / database["file"]
     _check_checksum(path, database["sha256"])
     rows = _restored_rows(path, database["engine"], using)
+    recorded = database["rows"]
     differences = [
         f"{table}: {count} rows when backed up, {rows.get(table, 'no table')} restored"
-        for table, count in database["rows"].items()
+        for table, count in recorded.items()
         if rows.get(table) != count
+    ] + [
+        f"{table}: restored with {rows[table]} rows, not in the manifest"
+        for table in rows.keys() - recorded.keys()
     ]
     if differences:
-        raise BackupError(f"{path} does not restore what it held: " + "; ".join(differences))
+        raise BackupError(
+            f"{path} does not restore what it held: " + "; ".join(sorted(differences))
+        )
     report = CheckReport(folder=folder, rows=rows)
-    if media := manifest.get("media"):
+    if media := manifest["media"]:
         report.media_files = _check_media(folder / media["file"], media)
     return report
 

@@ -24,8 +24,20 @@ class BackupError(Exception):
     """A backup or restore that could not be done, with the reason for the operator."""
 
 
+@contextlib.contextmanager
+def owner_only():
+    """Files and folders made inside (by pg_dump too) are the owner's alone: a backup
+    holds password hashes, second-factor secrets, sessions and readers' addresses."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
 def backup(path, using="default", snapshot=None):
-    """Write a backup of the database to `path`; a half-written file never takes its place.
+    """Write a backup of the database to `path`, readable by its owner alone; a
+    half-written file never takes its place.
 
     `snapshot` (PostgreSQL): dump the data as an exported snapshot sees it
     (`pg_export_snapshot()`), so that counts taken in that snapshot describe the dump.
@@ -34,19 +46,24 @@ def backup(path, using="default", snapshot=None):
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
     try:
-        if connection.vendor == "sqlite":
-            source = Path(connection.settings_dict["NAME"])
-            if not source.is_file():
-                raise BackupError(f"There is no SQLite database at {source}.")
-            sqlite_copy(source, partial)
-        elif connection.vendor == "postgresql":
-            options = [f"--snapshot={snapshot}"] if snapshot else []
-            _run_pg(["pg_dump", "--format=custom", f"--file={partial}", *options], connection)
-        else:
-            raise BackupError(f"Backups of {connection.vendor} databases are not supported.")
+        with owner_only():
+            _write_backup(connection, partial, snapshot)
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _write_backup(connection, partial, snapshot):
+    if connection.vendor == "sqlite":
+        source = Path(connection.settings_dict["NAME"])
+        if not source.is_file():
+            raise BackupError(f"There is no SQLite database at {source}.")
+        sqlite_copy(source, partial)
+    elif connection.vendor == "postgresql":
+        options = [f"--snapshot={snapshot}"] if snapshot else []
+        _run_pg(["pg_dump", "--format=custom", f"--file={partial}", *options], connection)
+    else:
+        raise BackupError(f"Backups of {connection.vendor} databases are not supported.")
 
 
 def restore(path, using="default", force=False):

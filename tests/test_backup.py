@@ -236,3 +236,14 @@ def test_a_postgresql_backup_taken_during_writes_restores_every_committed_row(tm
     with connection.cursor() as cursor:
         cursor.execute("SELECT app, name FROM django_migrations ORDER BY id")
         assert migrations == cursor.fetchall()
+
+
+def test_backup_db_writes_a_file_only_its_owner_can_read(sqlite_db, tmp_path):
+    target = tmp_path / "copy.sqlite3"
+    previous = os.umask(0o022)
+    try:
+        result = manage("backup_db", str(target), database_url=f"sqlite:///{sqlite_db}")
+    finally:
+        os.umask(previous)
+    assert result.returncode == 0, result.stderr
+    assert target.stat().st_mode & 0o777 == 0o600

@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,6 +18,18 @@ from .servers import ROOT
 @pytest.fixture
 def site(tmp_path):
     """A migrated SQLite site with two uploaded files, and where its backups go."""
+    return make_site(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def one_backup(tmp_path_factory):
+    """One backup of such a site, made once for the tests that only read it."""
+    env = make_site(tmp_path_factory.mktemp("site"))
+    run(env, "backup", check=True)
+    return Path(newest(env))
+
+
+def make_site(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"} | {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
         "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
@@ -133,3 +146,105 @@ def test_a_postgresql_backup_is_restored_into_a_scratch_database_and_checked(tmp
     dump.write_bytes(dump.read_bytes()[: dump.stat().st_size // 2])
     with pytest.raises(Exception, match="is damaged"):
         call_command("check_backup", str(folder))
+
+
+def test_backups_are_readable_by_their_owner_alone(site):
+    """They hold password hashes, second-factor secrets, sessions and readers' emails."""
+    previous = os.umask(0o022)  # what most servers run with
+    try:
+        run(site, "backup", check=True)
+    finally:
+        os.umask(previous)
+    folder = Path(newest(site))
+    assert folder.stat().st_mode & 0o777 == 0o700
+    for path in folder.iterdir():
+        assert path.stat().st_mode & 0o077 == 0, path.name
+
+
+def test_a_second_backup_in_the_same_second_is_refused_clearly(tmp_path):
+    from datetime import UTC, datetime
+
+    from articles import backup_sets
+    from articles.backups import BackupError
+
+    now = datetime(2026, 1, 31, 2, 0, tzinfo=UTC)
+    (tmp_path / "20260131-020000Z.partial").mkdir()  # the first one, still writing
+    with pytest.raises(BackupError, match="another backup is being written"):
+        backup_sets.make_backup(tmp_path, keep=2, now=now)
+    assert (tmp_path / "20260131-020000Z.partial").is_dir()  # the first one's is left alone
+
+
+def edited(folder, edit):
+    """A copy of the backup `folder` whose manifest `edit` changed."""
+    copy = Path(tempfile.mkdtemp(dir=folder.parent)) / folder.name
+    shutil.copytree(folder, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest = edit(manifest, copy) or manifest
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    return copy
+
+
+def _without_media(manifest, folder):
+    del manifest["media"]
+    (folder / "media.tar.gz").unlink()
+
+
+def _without_the_file(manifest, folder):
+    del manifest["database"]["file"]
+
+
+def _without_a_table(manifest, folder):
+    del manifest["database"]["rows"]["articles_article"]
+
+
+def _set(path, value):
+    def edit(manifest, folder):
+        *parents, last = path
+        target = manifest
+        for key in parents:
+            target = target[key]
+        target[last] = value
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (_without_media, "media"),
+        (_set(("database", "rows"), {}), "rows"),
+        (_without_a_table, "articles_article"),
+        (_without_the_file, "file"),
+        (_set(("database",), []), "database"),
+        (_set(("database", "rows"), None), "rows"),
+        (_set(("database", "rows", "articles_article"), "two"), "articles_article"),
+        (_set(("database", "file"), "../../../site.sqlite3"), "plain file name"),
+        (_set(("media", "files"), None), "files"),
+        (lambda m, f: [m], "manifest.json"),
+    ],
+    ids=[
+        "no-media",
+        "no-rows",
+        "a-table-left-out",
+        "no-file",
+        "database-a-list",
+        "rows-null",
+        "rows-not-a-number",
+        "file-outside-the-folder",
+        "media-files-null",
+        "manifest-a-list",
+    ],
+)
+def test_check_backup_refuses_a_manifest_that_does_not_say_what_to_check(one_backup, edit, said):
+    from django.core.management import CommandError, call_command
+
+    folder = edited(one_backup, edit)
+    with pytest.raises(CommandError, match="Backup check failed") as failure:
+        call_command("check_backup", str(folder))
+    assert said in str(failure.value)
+
+
+def test_a_database_only_backup_checks_and_says_so(site):
+    run(site, "backup", "--no-media", check=True)
+    result = run(site, "check_backup", check=True)
+    assert "no media (backed up with --no-media)" in result.stdout

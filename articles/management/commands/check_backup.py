@@ -32,7 +32,11 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(f"Backup check failed: {error}") from None
         rows = sum(report.rows.values())
-        media = "" if report.media_files is None else f" and {report.media_files} media files"
+        media = (
+            " and no media (backed up with --no-media)"
+            if report.media_files is None
+            else f" and {report.media_files} media files"
+        )
         self.stdout.write(
             f"{report.folder} restores: {rows} rows in {len(report.rows)} tables{media}, "
             "as when it was made."
