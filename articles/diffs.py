@@ -43,6 +43,44 @@ def visible_text(markup):
     return "\n".join(line for line in lines if line)
 
 
+class _Canonical(HTMLParser):
+    """Markup in one spelling: attributes sorted, each run of whitespace one space."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        spelled = "".join(f' {k}="{html.escape(v or "")}"' for k, v in sorted(attrs))
+        self.parts.append(f"<{tag}{spelled}>")
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        self.parts.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        self.parts.append(_SPACES.sub(" ", html.escape(data)))
+
+
+_SPACES = re.compile(r"\s+")
+# Whitespace beside a block's own tags is no part of what readers see.
+_BESIDE_BLOCKS = re.compile(
+    r" ?(</?(?:p|h[1-6]|li|ul|ol|blockquote|figure|figcaption|table|thead|tbody|tr|th|td"
+    r"|aside|br|img)(?: [^>]*)?>) ?"
+)
+
+
+def canonical_html(markup):
+    """Markup spelled one way, so that two editors' serializations of the same body
+    compare equal while a change of formatting, a link or a figure does not."""
+    parser = _Canonical()
+    parser.feed(markup or "")
+    parser.close()
+    return _BESIDE_BLOCKS.sub(r"\1", "".join(parser.parts))
+
+
 def word_diff(old, new):
     """`new` against `old`, word by word: removed words in <del>, added in <ins>."""
     old_words, new_words = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")

@@ -16,11 +16,12 @@ import json
 
 import reversion
 from django.conf import settings
+from django.core.files import File
 from django.db import models, transaction
 from django.utils import timezone
 from reversion.models import Revision
 
-from . import diffs
+from . import diffs, richtext
 from .models import Article, ArticleRevision
 from .models.revisions import REVISION_FIELDS
 
@@ -130,9 +131,21 @@ def autosave(article, form_data, by, base=None, tags=None, agencies=None):
 
 
 def autosave_offer(article, user):
-    """The user's newest autosave made after the article's last save, or None."""
-    after = current_version(article) or 0
+    """The user's newest autosave made after their own last save, or None.
+
+    Someone else's save does not withdraw it: restored, the form keeps the version it
+    was opened on, so its save merges with theirs.
+    """
+    own = ArticleRevision.objects.saved().filter(article=article, revision__user=user)
+    after = own.values_list("pk", flat=True).first() or 0
     return history(article).autosaves().filter(revision__user=user, pk__gt=after).first()
+
+
+def saved_revision_of(article, revision_id):
+    """The article's saved (not autosaved) revision of that id, or None."""
+    if revision_id is None:
+        return None
+    return ArticleRevision.objects.saved().filter(article=article, pk=revision_id).first()
 
 
 def prune_autosaves(now=None):
@@ -252,6 +265,8 @@ def display(name, value):
         return diffs.visible_text(value)
     if name == "tags":
         return ", ".join(value or [])
+    if isinstance(value, File):
+        return f"A new upload: {value.name}"
     field = Article._meta.get_field(name)
     if field.many_to_many:
         names = field.related_model.objects.filter(pk__in=value or []).values_list(
@@ -268,23 +283,33 @@ def display(name, value):
 
 
 def same_value(name, a, b):
-    """Whether two values of a field are the same to an editor: the body by its visible
-    text, times to the second (the form has no microseconds)."""
+    """Whether two values of a field are the same to an editor: the body by its
+    sanitized markup (bold, a link or a figure is a change, however it is spelled),
+    times to the second (the form has no microseconds)."""
     if name == "body":
-        return diffs.visible_text(a) == diffs.visible_text(b)
+        return diffs.canonical_html(richtext.sanitize(a)) == diffs.canonical_html(
+            richtext.sanitize(b)
+        )
     if isinstance(a, datetime.datetime) and isinstance(b, datetime.datetime):
         return a.replace(microsecond=0) == b.replace(microsecond=0)
     return a == b
 
 
+FORMATTING_ONLY = "Only its formatting, links or figures changed; the words are the same."
+
+
+def text_diff(name, older, newer):
+    """The readable diff of a field's two values (a note when the words are the same)."""
+    before, after = display(name, older), display(name, newer)
+    if before == after:
+        return FORMATTING_ONLY
+    return diffs.changed_lines(before, after)
+
+
 def compare(older, newer):
     """[{"name", "label", "diff"}] for each field that differs between two snapshots."""
     return [
-        {
-            "name": name,
-            "label": label(name),
-            "diff": diffs.changed_lines(display(name, older[name]), display(name, newer[name])),
-        }
+        {"name": name, "label": label(name), "diff": text_diff(name, older[name], newer[name])}
         for name in SNAPSHOT_FIELDS
         if not same_value(name, older.get(name), newer.get(name))
     ]

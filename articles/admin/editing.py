@@ -4,8 +4,9 @@ and saves that merge instead of overwriting (the form's part is in editing_form.
 from django.conf import settings
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.forms import Media
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,10 +14,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from .. import presence, publishing, revisions
-from .editing_form import editing_form, plain_form_value
+from .editing_form import editing_form, plain_form_value, revision_number
 
 # Posted keys that are not the article's content.
 NOT_CONTENT = ("csrfmiddlewaretoken", "revision_base", "_save", "_continue", "_addanother")
+HISTORY_PAGE = 100
 
 
 class ArticleEditingMixin:
@@ -35,11 +37,12 @@ class ArticleEditingMixin:
         if not change or obj is None:
             return form_class
         autosave = None
-        if request.method == "GET" and request.GET.get("autosave", "").isdigit():
+        wanted = revision_number(request.GET.get("autosave"))
+        if request.method == "GET" and wanted is not None:
             autosave = (
                 revisions.history(obj)
                 .autosaves()
-                .filter(pk=request.GET["autosave"], revision__user=request.user)
+                .filter(pk=wanted, revision__user=request.user)
                 .first()
             )
         opened_on = revisions.ensure_version(obj) if request.method == "GET" else None
@@ -129,13 +132,15 @@ class ArticleEditingMixin:
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self._article(request, object_id)
+        page = Paginator(revisions.history(obj), HISTORY_PAGE).get_page(request.GET.get("page"))
         context = {
             **self.admin_site.each_context(request),
             "title": f"History: {obj}",
             "subtitle": None,
             "opts": self.opts,
             "original": obj,
-            "revision_list": revisions.history(obj)[:500],
+            "revision_list": page.object_list,
+            "page_obj": page,
             "can_restore": self.has_change_permission(request, obj),
             **(extra_context or {}),
         }
@@ -144,10 +149,14 @@ class ArticleEditingMixin:
     def compare_view(self, request, object_id):
         obj = self._article(request, object_id)
         older_id, newer_id = request.GET.get("a", ""), request.GET.get("b", "live")
-        if not older_id.isdigit() or not (newer_id.isdigit() or newer_id == "live"):
+        older_id, newer_id = (
+            revision_number(older_id),
+            newer_id == "live" or revision_number(newer_id),
+        )
+        if older_id is None or newer_id is None:
             return HttpResponseBadRequest("Choose two revisions to compare.")
         older = self._revision(obj, older_id)
-        newer = None if newer_id == "live" else self._revision(obj, newer_id)
+        newer = None if newer_id is True else self._revision(obj, newer_id)
         if newer is not None and newer.pk < older.pk:
             older, newer = newer, older
         after = revisions.snapshot(obj) if newer is None else revisions.snapshot_of(newer)
@@ -187,17 +196,21 @@ class ArticleEditingMixin:
 
     def autosave_view(self, request, object_id):
         if request.method != "POST":
-            return HttpResponseBadRequest("Autosave takes a POST.")
+            return HttpResponseNotAllowed(["POST"], "Autosave takes a POST.")
         obj = self._article(request, object_id, change=True)
         form = super().get_form(request, obj, change=True)(request.POST, instance=obj)
+        if not form.fields.keys() & request.POST.keys():
+            return HttpResponseBadRequest("Nothing to autosave: this is not the article's form.")
+        base = request.POST.get("revision_base", "")
+        if base and revisions.saved_revision_of(obj, revision_number(base)) is None:
+            return HttpResponseBadRequest("The form names no version of this article: reload it.")
         form.is_valid()  # puts the valid fields on `obj`, which is not saved
         cleaned = getattr(form, "cleaned_data", {})
-        base = request.POST.get("revision_base", "")
         saved = revisions.autosave(
             obj,
             self._typed(request),
             request.user,
-            base=int(base) if base.isdigit() else None,
+            base=revision_number(base),
             tags=plain_form_value(cleaned["tags"]) if "tags" in cleaned else None,
             agencies=plain_form_value(cleaned["agencies"]) if "agencies" in cleaned else None,
         )
@@ -205,7 +218,7 @@ class ArticleEditingMixin:
 
     def presence_view(self, request, object_id):
         if request.method != "POST":
-            return HttpResponseBadRequest("The heartbeat takes a POST.")
+            return HttpResponseNotAllowed(["POST"], "The heartbeat takes a POST.")
         obj = self._article(request, object_id)
         presence.beat(obj.pk, request.user, editing=request.POST.get("editing") == "1")
         people = presence.others(obj.pk, request.user)

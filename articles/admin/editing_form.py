@@ -4,22 +4,35 @@ The form carries the version it was opened on (`revision_base`, hidden). Saved
 against a newer version, its clean() merges: fields only this editor changed apply,
 fields only the other changed are kept, and a field both changed stops the save with
 `merge_conflicts` (theirs, yours, the original), which the change form shows above
-the fields it re-shows as typed.
+the merged form: the fields only this editor changed as typed, those only the other
+changed as they saved them, and the ones both changed as this editor typed them.
 """
 
 import datetime
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
 from django.http import QueryDict
 from django.utils import timezone
+from taggit.models import Tag
+from taggit.utils import edit_string_for_tags
 
-from .. import diffs, revisions
+from .. import revisions
+from .widgets import FeaturedImageField
 
-# Fields merged field by field; the image is the upload's business (kept as stored
-# unless a new file is chosen).
-MERGED_FIELDS = tuple(name for name in revisions.SNAPSHOT_FIELDS if name != "image")
+# Fields merged field by field: everything a revision keeps, the featured image too.
+MERGED_FIELDS = revisions.SNAPSHOT_FIELDS
 KEEP_THEIRS = "theirs"
+# A revision's number as a form or an address carries it (ASCII digits, fits the column).
+_REVISION_NUMBER = re.compile(r"[1-9][0-9]{0,17}")
+
+
+def revision_number(text):
+    """The revision id in `text`, or None for anything else ("²", "-1", 10**30...)."""
+    text = text if isinstance(text, str) else ""
+    return int(text) if _REVISION_NUMBER.fullmatch(text) else None
 
 
 def plain_form_value(value):
@@ -35,15 +48,27 @@ def plain_form_value(value):
     return value
 
 
+class MergedBoundField(BoundField):
+    """A field the other editor changed shows their value on the conflict page."""
+
+    @property
+    def data(self):
+        if self.name in self.form.shown_merged:
+            return self.form.shown_merged[self.name]
+        return super().data
+
+
 class EditingForm:
     """Mixed into the admin's article form by `ArticleEditingMixin.get_form`."""
 
     opened_on = None  # the current version when the page was opened
     autosave = None  # an autosave to fill the form from, on "Restore"
     merge_conflicts = ()
+    bound_field_class = MergedBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.shown_merged = {}  # field name: the other editor's value, to show
         if self.is_bound:
             return
         self.initial["revision_base"] = self.opened_on
@@ -61,6 +86,19 @@ class EditingForm:
             self.initial[name] = field.widget.value_from_datadict(data, {}, self.add_prefix(name))
         self.initial["revision_base"] = saved.base_id or self.opened_on
 
+    def clean_revision_base(self):
+        text = self.cleaned_data.get("revision_base") or ""
+        if not text or self.instance.pk is None:
+            return None
+        base = revision_number(text)
+        if revisions.saved_revision_of(self.instance, base) is None:
+            raise ValidationError(
+                "This form names no version of this article, so your save cannot be "
+                "merged with others'. Copy what you typed, reload the page and paste it.",
+                code="unknown_version",
+            )
+        return base
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk is None or self._errors:
@@ -76,8 +114,9 @@ class EditingForm:
             return cleaned
         merged, conflicts, original, theirs = result
         for name, value in merged.items():
-            if value is not yours[name]:
+            if value is not yours[name]:  # only the other editor changed it
                 cleaned[name] = self._form_value(name, value)
+                self.shown_merged[name] = _shown(name, value)
         if conflicts:
             self._stop_for(conflicts, original, theirs, yours)
         return cleaned
@@ -94,6 +133,8 @@ class EditingForm:
 
     def _form_value(self, name, value):
         field = self.fields[name]
+        if isinstance(field, FeaturedImageField):
+            return field.library_image(value)
         if isinstance(field, forms.ModelMultipleChoiceField):
             return field.queryset.filter(pk__in=value)
         if isinstance(field, forms.ModelChoiceField):
@@ -118,6 +159,13 @@ class EditingForm:
         )
 
 
+def _shown(name, value):
+    """A merged value as the field's widget renders it."""
+    if name == "tags":
+        return edit_string_for_tags([Tag(name=tag) for tag in value])
+    return value
+
+
 def _conflict(name, original, theirs, yours):
     texts = {
         "original": revisions.display(name, original),
@@ -128,8 +176,8 @@ def _conflict(name, original, theirs, yours):
         "name": name,
         "label": revisions.label(name),
         **texts,
-        "theirs_diff": diffs.changed_lines(texts["original"], texts["theirs"]),
-        "yours_diff": diffs.changed_lines(texts["original"], texts["yours"]),
+        "theirs_diff": revisions.text_diff(name, original, theirs),
+        "yours_diff": revisions.text_diff(name, original, yours),
         "when": timezone.now(),
     }
 
@@ -140,7 +188,7 @@ def editing_form(form_class, opened_on=None, autosave=None):
         f"Editing{form_class.__name__}",
         (EditingForm, form_class),
         {
-            "revision_base": forms.IntegerField(required=False, widget=forms.HiddenInput),
+            "revision_base": forms.CharField(required=False, widget=forms.HiddenInput),
             "opened_on": opened_on,
             "autosave": autosave,
         },
