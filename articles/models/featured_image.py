@@ -68,3 +68,16 @@ class FeaturedImageMixin:
     @property
     def image_height(self):
         return self.image.height if self.image_id else None
+
+    # Cards in lists are 16:9 (site.css): their crop around the focal point, not the
+    # middle of the picture, so a subject off the centre stays in the card.
+    CARD_CROP = (16, 9)
+
+    def image_card_renditions(self):
+        return self.image.renditions(crop=self.CARD_CROP) if self.image_id else []
+
+    def image_card_avif_renditions(self):
+        """The card's crop as AVIF, where this Pillow writes it."""
+        if not self.image_id or "avif" not in renditions.formats():
+            return []
+        return self.image.renditions(crop=self.CARD_CROP, fmt="avif")
