@@ -8,14 +8,22 @@ figures and embeds alike: the file is checked and re-encoded as every upload is
 what it shows (`articles.renditions`), so a file that exists is never drawn again,
 and a moved focal point makes new crops under new names instead of changing old ones.
 
+An image in use (featured, or a figure in any article's body: `MediaImage.used_in`) is
+not deleted, as Django's PROTECT would refuse: readers would lose a picture, and a
+stored figure would still point at files. An unused one goes with its original and
+every rendition it ever had, once the deletion commits (`delete_images`).
+
 A rendition asked for before the task made it (or a crop nobody made yet) is drawn on
 its first request by `articles.views.media`, through `rendition_for_request()`.
 """
+
+from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.tasks import task
 from PIL import Image
 
@@ -51,6 +59,66 @@ def save_image(image):
     point) are made after the commit, the ones already stored are kept."""
     image.save()
     ensure_renditions(image)
+
+
+class ImageInUse(ValidationError):
+    """A library image that articles still show cannot be deleted."""
+
+
+def delete_images(images):
+    """Delete library images no article uses, with their files (after the commit).
+
+    Raises ImageInUse, naming the first image in use, and deletes none then."""
+    images = list(images)
+    for image in images:
+        if uses := image.used_in():
+            raise ImageInUse(
+                "“%(image)s” is used in %(count)s article(s), e.g. “%(title)s”.",
+                code="image_in_use",
+                params={"image": image, "count": len(uses), "title": uses[0][0].title},
+            )
+    names = [image.file.name for image in images if image.file]
+    MediaImage.objects.filter(pk__in=[image.pk for image in images]).delete()
+    transaction.on_commit(lambda: remove_files(names))
+
+
+def remove_files(names):
+    """Remove originals from storage with every rendition of them."""
+    for name in names:
+        for rendition in stored_renditions(name):
+            default_storage.delete(rendition)
+        default_storage.delete(name)
+
+
+def stored_renditions(original_name):
+    """The names of every rendition of `original_name` in storage (any width, crop,
+    focal point or format), read from the folder rather than from today's settings."""
+    original = PurePosixPath(original_name)
+    folder = str(PurePosixPath(renditions.FOLDER) / original.parent)
+    try:
+        _, names = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    found = []
+    for name in names:
+        parsed = renditions.spec_of(f"{folder}/{name}")
+        if parsed is not None and parsed[0] == str(original.with_suffix("")):
+            found.append(f"{folder}/{name}")
+    return found
+
+
+def remove_stale_crops(image):
+    """Remove the crops around focal points the image no longer has (after the commit):
+    pages show only the current point's, and a request cannot draw an old one again."""
+
+    def remove():
+        for name in stored_renditions(image.file.name):
+            _, spec, focal = renditions.spec_of(name)
+            if focal is not None and image.rendition_name(spec) != name:
+                default_storage.delete(name)
+
+    if image.file:
+        transaction.on_commit(remove)
 
 
 def set_focal_point(image, x, y):

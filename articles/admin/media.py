@@ -3,15 +3,19 @@ and the focal point set by clicking the image (static/js/focal-point.js; without
 JavaScript the two numbers are typed).
 
 Writers use the library and edit or delete only the images they uploaded; editors
-edit all (`roles.can_edit_image`), as in WordPress.
+edit all (`roles.can_edit_image`), as in WordPress. An image that articles use is not
+deleted: the confirmation lists them, as Django's page for PROTECT does
+(`media.delete_images`).
 """
 
 from django import forms
 from django.contrib import admin
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from .. import media, roles
 from ..forms.articles import KeepsUploadsMixin
+from ..models import Article
 from ..models.media import MediaImage
 from .widgets import KeptImageWidget, thumbnail
 
@@ -65,6 +69,27 @@ class MediaImageAdmin(admin.ModelAdmin):
         media.save_image(obj)
         form.discard_kept_uploads()  # stored for good now
 
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        visible = set(Article.objects.visible_to(request.user).values_list("pk", flat=True))
+        for image in objs:
+            for article, how in image.used_in():
+                protected.append(self._use(article, how, image, article.pk in visible))
+        return deleted, counts, perms_needed, protected
+
+    @staticmethod
+    def _use(article, how, image, visible):
+        if not visible:  # a writer does not learn the titles of others' drafts
+            return format_html("Another writer's article ({}: {})", how, image)
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        return format_html('Article <a href="{}">{}</a> ({}: {})', url, article.title, how, image)
+
+    def delete_model(self, request, obj):
+        media.delete_images([obj])
+
+    def delete_queryset(self, request, queryset):
+        media.delete_images(queryset)
+
     @admin.display(description="image")
     def thumbnail_column(self, image):
         return thumbnail(image, 80) or "—"
@@ -87,7 +112,12 @@ class MediaImageAdmin(admin.ModelAdmin):
             image.height,
         )
 
-    @admin.display(description="Featured in")
+    @admin.display(description="Used in")
     def used_in(self, image):
-        titles = image.featured_in.values_list("title", flat=True)[:20]
-        return ", ".join(titles) or "No article yet"
+        uses = image.used_in()
+        if not uses:
+            return "No article yet: it can be deleted."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{} ({})</li>", ((a.title, how) for a, how in uses)),
+        )

@@ -144,6 +144,28 @@ class MediaImage(models.Model):
         found = self.renditions()
         return found[0] if found else None
 
+    def figure_marker(self):
+        """What a figure of this image carries in an article's body (`articles.body_media`)."""
+        return f'data-file="{self.pk}"'
+
+    def used_in(self):
+        """The articles that show this image, as the featured image or as a figure in
+        their body, as (article, "featured image" | "figure" | "featured image, figure")."""
+        # The model articles.py imports this one: its class is reached through the relation.
+        Article = self.featured_in.model
+        marker = self.figure_marker()
+        found = Article.objects.filter(models.Q(image=self) | models.Q(body__contains=marker)).only(
+            "pk", "title", "slug", "image_id", "body"
+        )
+        uses = []
+        for article in found.order_by("title", "pk"):
+            how = [
+                *(["featured image"] if article.image_id == self.pk else []),
+                *(["figure"] if marker in article.body else []),
+            ]
+            uses.append((article, ", ".join(how)))
+        return uses
+
 
 class LibraryImageDescriptor(ForwardManyToOneDescriptor):
     """`article.image = upload` takes a file too: it becomes a library image, stored
