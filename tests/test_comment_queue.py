@@ -107,5 +107,5 @@ def test_the_queue_columns_read_at_laptop_width(editor_client, seed_article):
     assert '<link rel="stylesheet" href="/static/css/admin.css">' in html
     css = Path(finders.find("css/admin.css")).read_text()
     assert re.search(r"\.field-excerpt_column\s*\{[^}]*min-width", css)
-    assert re.search(r"\.field-email[^{]*\{[^}]*white-space:\s*nowrap", css)
+    assert re.search(r"\.field-author_column \.email\s*\{[^}]*overflow-wrap:\s*anywhere", css)
     assert re.search(r"\.model-article[^{]*\.field-title\s*\{[^}]*min-width", css)

@@ -7,7 +7,7 @@ from ..factories import UserFactory, give_totp_device
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-ICONS_LOADED = "async () => { await document.fonts.ready; return document.fonts.check('24px \"Material Icons\"'); }"  # noqa: E501
+ICONS_LOADED = "async () => { await document.fonts.ready; return document.fonts.check('24px \"Material Icons\"'); }"
 
 
 @pytest.fixture
@@ -39,3 +39,45 @@ def test_every_toolbar_button_shows_its_glyph(new_article_form):
         " return {content: s.content, border: parseFloat(s.borderTopWidth)}; }"
     )
     assert arrow == {"content": '""', "border": 5}
+
+
+def _fits_beside_the_filters(page):
+    """The list's right edge, the filter panel's left edge and the window's width."""
+    return page.evaluate(
+        "() => ({table: document.querySelector('#result_list').getBoundingClientRect().right,"
+        " filter: document.querySelector('#changelist-filter').getBoundingClientRect().left,"
+        " window: window.innerWidth})"
+    )
+
+
+def test_the_comment_queue_and_the_article_list_fit_a_laptop_screen(
+    live_server, page, admin_sign_in
+):
+    """At 1,366 px the moderation buttons and the last columns ran under the filters."""
+    from ..factories import ArticleFactory, CommentFactory
+
+    article = ArticleFactory(
+        title="Belarusian and Russian leaders meet as the West prepares to ramp up pressure"
+    )
+    for n in range(3):
+        CommentFactory(
+            article=article,
+            status="pending",
+            name="Aleksandra Konstantinovna Rozhdestvenskaya",
+            email=f"aleksandra.rozhdestvenskaya.{n}@university-of-minsk.example.org",
+            body="A long and thoughtful comment about the summit " * 4,
+        )
+    give_totp_device(UserFactory(username="editor", is_staff=True, is_superuser=True))
+    admin_sign_in(page, "editor")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    for address in ("/admin/articles/comment/", "/admin/articles/article/"):
+        page.goto(live_server.url + address)
+        box = _fits_beside_the_filters(page)
+        assert box["table"] <= box["filter"] <= box["window"], (address, box)
+    page.goto(live_server.url + "/admin/articles/comment/")
+    filters = page.locator("#changelist-filter").bounding_box()
+    buttons = page.locator("#result_list button[formaction]").all()
+    assert len(buttons) == 9
+    for button in buttons:
+        box = button.bounding_box()
+        assert box["x"] + box["width"] <= filters["x"]
