@@ -18,7 +18,7 @@ import nh3
 from django.conf import settings
 from django.urls import reverse_lazy
 
-from . import body_media
+from . import body_media, bodytree
 
 # The body editor's extensions (django-prose-editor): what an editor can make. Our own
 # (library image, pull quote, embed) are in static/js/body-media.js, registered by
@@ -153,6 +153,19 @@ class Block:
     def render(self):
         return f'<{self.tag} id="{self.id}">{self.inner_html}</{self.tag}>'
 
+    @property
+    def subject(self):
+        """What a figure shows: its image's address, or its card's link ("" for other
+        blocks). Two figures without a caption have the same (empty) text; this keeps
+        each one's id, and the comments on it, with its own picture."""
+        if self.tag != "figure":
+            return ""
+        root = bodytree.Element("", children=bodytree.parse(self.inner_html))
+        img, link = root.first("img"), root.first("a")
+        if img is not None and img.attrs.get("src"):
+            return img.attrs["src"]
+        return link.attrs.get("href", "") if link is not None else ""
+
 
 class _BlockSplitter(HTMLParser):
     """Split well-formed (sanitized) HTML into its top-level elements."""
@@ -223,8 +236,9 @@ def split_blocks(body_html):
     return blocks
 
 
-def _text_id(text, taken):
-    base = "b-" + hashlib.sha1(text.encode()).hexdigest()[:8]
+def _text_id(text, taken, subject=""):
+    seed = f"{text}\n{subject}" if subject else text
+    base = "b-" + hashlib.sha1(seed.encode()).hexdigest()[:8]
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
@@ -232,12 +246,16 @@ def _text_id(text, taken):
 
 
 def assign_block_ids(blocks, previous_blocks=()):
-    """Give each block the id of its previous version, or a new one from its text."""
-    unmatched = {b.id: b.text for b in previous_blocks if b.id}
+    """Give each block the id of its previous version, or a new one from its text.
+
+    A figure is only ever the previous version of a figure of the same picture."""
+    unmatched = {b.id: (b.text, b.subject) for b in previous_blocks if b.id}
+    subjects = {id(block): block.subject for block in blocks}
     taken = set()
     # Identical text keeps its id, wherever the block moved.
     for block in blocks:
-        match = next((i for i, t in unmatched.items() if t == block.text), None)
+        key = (block.text, subjects[id(block)])
+        match = next((i for i, old in unmatched.items() if old == key), None)
         if match:
             block.id = match
             taken.add(match)
@@ -246,12 +264,14 @@ def assign_block_ids(blocks, previous_blocks=()):
             block.id = ""
     # A lightly edited block keeps the id of the most similar old block.
     for block in blocks:
-        if block.id or not unmatched:
-            continue
+        subject = subjects[id(block)]
         scored = [
             (SequenceMatcher(None, text, block.text).ratio(), old_id)
-            for old_id, text in unmatched.items()
+            for old_id, (text, old_subject) in unmatched.items()
+            if old_subject == subject
         ]
+        if block.id or not scored:
+            continue
         score, old_id = max(scored)
         if score >= SIMILARITY_TO_KEEP_ID:
             block.id = old_id
@@ -259,7 +279,7 @@ def assign_block_ids(blocks, previous_blocks=()):
             del unmatched[old_id]
     for block in blocks:
         if not block.id:
-            block.id = _text_id(block.text, taken | set(unmatched))
+            block.id = _text_id(block.text, taken | set(unmatched), subjects[id(block)])
             taken.add(block.id)
     return blocks
 

@@ -151,3 +151,28 @@ def test_an_editor_saves_a_figure_through_the_admin_form(client):
     assert f'data-file="{image.pk}"' in article.body  # what the editor keeps
     [shown] = shown_figures(article.body_html)
     assert image.srcset() in shown
+
+
+def test_comments_on_an_uncaptioned_figure_stay_with_it_when_one_is_put_above():
+    first = library_image(alt="A tram", caption="", credit="")
+    second = library_image(alt="A bridge", caption="", credit="")
+    article = story(figure(first))
+    [before] = [b for b in article.blocks() if b.tag == "figure"]
+    article.body = article.body.replace(figure(first), figure(second) + figure(first))
+    article.save()
+    shown = {b.id: b for b in article.blocks() if b.tag == "figure"}
+    assert len(shown) == 2
+    # The comment's passage still shows the first picture, not the one put above it.
+    assert 'alt="A tram"' in shown[before.id].inner_html
+
+
+def test_a_figure_of_another_image_does_not_take_the_place_of_one_taken_out():
+    first = library_image(alt="A tram", caption="", credit="")
+    second = library_image(alt="A bridge", caption="", credit="")
+    article = story(figure(first))
+    [before] = [b for b in article.blocks() if b.tag == "figure"]
+    article.body = article.body.replace(figure(first), figure(second))
+    article.save()
+    [after] = [b for b in article.blocks() if b.tag == "figure"]
+    assert after.id != before.id
+
