@@ -203,5 +203,14 @@ class FeaturedImageField(forms.FileField):
             )
         return image
 
+    def bound_data(self, data, initial):
+        # A form shown again after an error shows the library number that was sent
+        # (FileField's own keeps the initial one, as a browser cannot resend a file).
+        if data is False:
+            return None
+        if isinstance(data, (str, int)) and str(data).strip():
+            return str(data).strip()
+        return initial
+
     def has_changed(self, initial, data):
         return data is not None and str(getattr(data, "pk", data)) != str(initial)
