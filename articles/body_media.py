@@ -7,7 +7,10 @@ show them as stored and pay nothing for them.
   renditions as `srcset` with `sizes`, width and height (no layout shift), lazy below
   the first blocks, and a caption with the image's credit. A caption or alt text typed
   in the story wins; left empty, the library's is used, so a caption or credit changed
-  in the library shows in the story on its next save.
+  in the library shows in the story on its next save. With no alt text anywhere, the
+  caption is the alt text (the editor warns when such an image is picked).
+- Anywhere in the body, an image whose address the sanitizer refused is dropped, and
+  every image has an alt attribute.
 - A table gets `scope` on its header cells and its header row in a `<thead>`.
 - A pull quote (`blockquote.pull-quote`) becomes an `<aside>` holding the quotation.
 - An embed (`p.embed-link` holding one link) becomes a link card from the provider's
@@ -47,13 +50,38 @@ def rebuild(blocks, previous_blocks, clean):
     for position, block in enumerate(blocks):
         tag, nodes = _rebuild(block, library, cards, eager=position < EAGER_BLOCKS)
         if tag is None:
-            rebuilt.append(block)
-        elif nodes:
+            rebuilt.append(_with_real_images(block))
+        elif nodes := _real_images(nodes):
             # Cleaned whole: table rows outside a <table> are not HTML, a parser drops them.
             cleaned = bodytree.parse(clean(bodytree.serialize([Element(tag, children=nodes)])))
             element = next((n for n in cleaned if isinstance(n, Element)), Element(tag))
             rebuilt.append(replace(block, tag=tag, inner_html=bodytree.serialize(element.children)))
     return rebuilt
+
+
+def _with_real_images(block):
+    """The block with no <img> that shows nothing (see `_real_images`)."""
+    if "<img" not in block.inner_html:
+        return block
+    return replace(
+        block, inner_html=bodytree.serialize(_real_images(bodytree.parse(block.inner_html)))
+    )
+
+
+def _real_images(nodes):
+    """The nodes without images whose address the sanitizer took (another host, a
+    script), and each image left with an alt attribute: a bare <img> is nothing to a
+    reader and a puzzle to a screen reader."""
+    kept = []
+    for node in nodes:
+        if isinstance(node, Element):
+            if node.tag == "img" and not node.attrs.get("src"):
+                continue
+            if node.tag == "img":
+                node.attrs.setdefault("alt", "")
+            node.children = _real_images(node.children)
+        kept.append(node)
+    return kept
 
 
 def _rebuild(block, library, cards, eager):
@@ -104,8 +132,14 @@ def _figure(nodes, library, eager):
     image = library.get(_file_id(img))
     typed_caption = caption.children if caption is not None and caption.text().strip() else []
     if image is not None:
-        picture = library_img(image, img.attrs.get("alt", ""), FIGURE_SIZES, eager)
         caption_nodes, credit = typed_caption or _plain(image.caption), image.credit
+        # No alt text typed nor in the library: the caption says what the picture is.
+        alt = (
+            img.attrs.get("alt", "").strip()
+            or image.alt
+            or Element("", children=caption_nodes).text()
+        )
+        picture = library_img(image, alt, FIGURE_SIZES, eager)
     else:
         # An image taken out of the library is not shown (its files go with it).
         picture = _own_img(img, eager) if _file_id(img) is None else None

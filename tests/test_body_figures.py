@@ -176,3 +176,32 @@ def test_a_figure_of_another_image_does_not_take_the_place_of_one_taken_out():
     [after] = [b for b in article.blocks() if b.tag == "figure"]
     assert after.id != before.id
 
+
+def test_a_library_image_without_alt_text_is_described_by_its_caption():
+    image = library_image(alt="", caption="Minsk at dawn.", credit="dpa")
+    [shown] = shown_figures(story(figure(image)).body_html)
+    assert 'alt="Minsk at dawn."' in shown
+    image = library_image(alt="", caption="", credit="")
+    [shown] = shown_figures(story(figure(image)).body_html)
+    assert 'alt=""' in shown  # an <img> always says whether it has a text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>Click <img> me</p>",
+        '<p>Look <img src="https://evil.example/x.png" alt="x"> here</p>',
+        '<table><tbody><tr><td>A <img src="javascript:x"> cell</td></tr></tbody></table>',
+        "<ul><li>One <img> item</li></ul>",
+        "<figure><img><figcaption>Only words.</figcaption></figure>",
+    ],
+)
+def test_no_image_without_an_address_reaches_the_page(body):
+    html = richtext.render_body(body)
+    assert "<img" not in html
+    assert re.sub(r"<[^>]+>", "", html).strip()  # the words stay
+
+
+def test_an_image_of_ours_inside_a_paragraph_always_has_an_alt_attribute():
+    html = richtext.render_body('<p>See <img src="/media/articles/a.webp"> here</p>')
+    assert re.search(r'<img src="/media/articles/a.webp"[^>]* alt=""', html)
