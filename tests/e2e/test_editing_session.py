@@ -5,9 +5,10 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from articles import media
 from articles.models import Article, ArticleRevision
 
-from ..factories import make_editor
+from ..factories import image_upload, make_editor
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -70,6 +71,73 @@ def test_two_editors_in_two_browsers_merge_and_stop_on_the_same_field(
         "Anna's standfirst",
         "Ben's credit",
     )
+
+
+def test_a_bolded_word_and_a_chosen_image_survive_the_other_browsers_saves(
+    live_server, visitor, admin_sign_in, seed_article
+):
+    picked = media.add_image(image_upload("library.jpg"), alt="Leaders at the summit")
+    anna = _editor_page(visitor, admin_sign_in, "anna")
+    ben = _editor_page(visitor, admin_sign_in, "ben")
+    _open(anna, live_server, seed_article)
+    _open(ben, live_server, seed_article)
+
+    # Anna bolds one word of the body and saves; Ben changes only the headline.
+    word = anna.locator(".prose-editor > .ProseMirror p").first
+    word.dblclick()
+    anna.keyboard.press("Control+b")
+    expect(word.locator("strong")).to_have_count(1)
+    _save(anna)
+    expect(anna.locator(".messagelist")).to_contain_text("was changed successfully")
+    bolded = Article.objects.get(pk=seed_article.pk).body
+    assert "<strong>" in bolded
+    ben.locator("#id_title").fill("Ben's headline")
+    _save(ben)
+    expect(ben.locator(".messagelist")).to_contain_text("was changed successfully")
+    saved = Article.objects.get(pk=seed_article.pk)
+    assert (saved.title, saved.body) == ("Ben's headline", bolded)
+    expect(ben.locator(".prose-editor > .ProseMirror p strong")).to_have_count(1)
+
+    # Anna picks a featured image from the library; Ben changes only the standfirst.
+    _open(anna, live_server, seed_article)
+    anna.locator("#id_image-library").fill(str(picked.pk))
+    _save(anna)
+    expect(anna.locator(".messagelist")).to_contain_text("was changed successfully")
+    ben.locator("#id_standfirst").fill("Ben's standfirst")
+    _save(ben)
+    expect(ben.locator(".messagelist")).to_contain_text("was changed successfully")
+    saved = Article.objects.get(pk=seed_article.pk)
+    assert (saved.image_id, saved.standfirst, saved.body) == (
+        picked.pk,
+        "Ben's standfirst",
+        bolded,
+    )
+    expect(ben.locator("#id_image-library")).to_have_value(str(picked.pk))
+
+
+def test_the_conflict_page_shows_the_other_editors_changes_and_saving_keeps_them(
+    live_server, visitor, admin_sign_in, seed_article
+):
+    anna = _editor_page(visitor, admin_sign_in, "anna")
+    ben = _editor_page(visitor, admin_sign_in, "ben")
+    _open(anna, live_server, seed_article)
+    _open(ben, live_server, seed_article)
+
+    anna.locator("#id_title").fill("Anna's headline")
+    anna.locator("#id_standfirst").fill("Anna's standfirst")
+    _save(anna)
+    expect(anna.locator(".messagelist")).to_contain_text("was changed successfully")
+    ben.locator("#id_title").fill("Ben's headline")
+    _save(ben)
+    expect(ben.locator("#conflict-title ins").first).to_have_text("Anna's")
+    expect(ben.locator("#id_title")).to_have_value("Ben's headline")
+    expect(ben.locator("#id_standfirst")).to_have_value("Anna's standfirst")
+
+    ben.get_by_label("Keep mine").check()
+    _save(ben)
+    expect(ben.locator(".messagelist")).to_contain_text("was changed successfully")
+    saved = Article.objects.get(pk=seed_article.pk)
+    assert (saved.title, saved.standfirst) == ("Ben's headline", "Anna's standfirst")
 
 
 def test_typing_autosaves_and_a_reopened_tab_restores_it(
