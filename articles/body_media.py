@@ -11,7 +11,8 @@ show them as stored and pay nothing for them.
   caption is the alt text (the editor warns when such an image is picked).
 - Anywhere in the body, an image whose address the sanitizer refused is dropped, and
   every image has an alt attribute.
-- A table gets `scope` on its header cells and its header row in a `<thead>`.
+- A table gets `scope` on its header cells, its header row in a `<thead>` and its
+  `<caption>` first.
 - A pull quote (`blockquote.pull-quote`) becomes an `<aside>` holding the quotation.
 - An embed (`p.embed-link` holding one link) becomes a link card from the provider's
   oEmbed data (`articles.embeds`), its thumbnail copied into the library; a card made
@@ -211,7 +212,10 @@ def _table(nodes):
                     cell.attrs["scope"] = "col" if headers_only else "row"
     if table.first("thead") is None:
         _move_header_row(table)
-    return table.children
+    # The caption (what the table is, read first by screen readers) leads, as HTML wants.
+    captions = [c for c in table.children if isinstance(c, Element) and c.tag == "caption"]
+    rest = [c for c in table.children if c not in captions]
+    return captions[:1] + rest
 
 
 def _move_header_row(table):

@@ -55,7 +55,7 @@ ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "strong", "em", "b", "i",
     "u", "s", "a", "br", "sub", "sup", "code",
     "figure", "figcaption", "img", "aside",
-    "table", "thead", "tbody", "tr", "th", "td",
+    "table", "caption", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},

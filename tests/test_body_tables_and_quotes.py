@@ -194,3 +194,19 @@ def test_no_generated_body_gets_script_styles_or_another_hosts_address_through(b
                 assert not value.lower().startswith(("javascript:", "data:", "vbscript:"))
             if name == "id":
                 assert re.fullmatch(r"b-[0-9a-f]{8}(-\d+)?", value), value
+
+
+def test_a_table_caption_says_what_the_table_is():
+    html = richtext.render_body(
+        "<table><caption>Turnout by <em>city</em></caption><tbody>"
+        "<tr><th>City</th><th>Turnout</th></tr><tr><td>Minsk</td><td>61 %</td></tr>"
+        "</tbody></table>"
+    )
+    assert re.search(
+        r'<table id="b-[0-9a-f-]+"><caption>Turnout by <em>city</em></caption><thead>', html
+    )
+    # A caption written after the rows still comes first, where HTML wants it.
+    html = richtext.render_body(
+        "<table><tbody><tr><td>Minsk</td></tr></tbody><caption>Cities</caption></table>"
+    )
+    assert re.search(r'<table id="b-[0-9a-f-]+"><caption>Cities</caption><tbody>', html)
