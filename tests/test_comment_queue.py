@@ -109,3 +109,14 @@ def test_the_queue_columns_read_at_laptop_width(editor_client, seed_article):
     assert re.search(r"\.field-excerpt_column\s*\{[^}]*min-width", css)
     assert re.search(r"\.field-author_column \.email\s*\{[^}]*overflow-wrap:\s*anywhere", css)
     assert re.search(r"\.model-article[^{]*\.field-title\s*\{[^}]*min-width", css)
+
+
+def test_each_row_button_names_the_comment_it_acts_on(editor_client, seed_article):
+    held = CommentFactory(article=seed_article, status="pending", name="Ann <Lee>")
+    html = editor_client.get(reverse(QUEUE)).content.decode()
+    pattern = rf'formaction="[^"]*/{held.pk}/moderate/[a-z]+/[^"]*"[^>]*aria-label="([^"]+)"'
+    assert re.findall(pattern, html) == [
+        "Approve the comment by Ann &lt;Lee&gt;",
+        "Spam the comment by Ann &lt;Lee&gt;",
+        "Remove the comment by Ann &lt;Lee&gt;",
+    ]

@@ -110,12 +110,17 @@ class CommentAdmin(admin.ModelAdmin):
 
         @admin.display(description="moderate")
         def buttons(comment):
+            # Each button names its comment: a screen reader's list of buttons is
+            # otherwise "Approve, Spam, Remove" over and over.
             return format_html_join(
                 "",
-                '<button type="submit" class="button" formmethod="post" formaction="{}">{}</button>',
+                '<button type="submit" class="button" formmethod="post" formaction="{}" '
+                'aria-label="{} the comment by {}">{}</button>',
                 (
                     (
                         reverse("admin:articles_comment_moderate", args=[comment.pk, key]) + back,
+                        label,
+                        comment.name,
                         label,
                     )
                     for key, (label, _, _, status) in self.DECISIONS.items()
