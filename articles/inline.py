@@ -22,6 +22,19 @@ from .models import Comment, FeedbackQuestion
 from .models.inline import QUOTE_MAX_LENGTH
 
 RECENT_ANSWERS = 3
+# What readers call each kind of block (`Passage.kind`).
+PASSAGE_KINDS = {
+    "p": "paragraph",
+    "h2": "heading",
+    "h3": "heading",
+    "h4": "heading",
+    "blockquote": "quote",
+    "aside": "quote",
+    "ul": "list",
+    "ol": "list",
+    "figure": "figure",
+    "table": "table",
+}
 FEEDBACK_FILTER = "inline"
 # Where each top-level block starts in `Article.body_html`: only `richtext.Block.render`
 # writes an id attribute (the sanitizer strips the others), so this finds exactly the blocks.
@@ -128,6 +141,15 @@ class Passage:
     questions: list = field(default_factory=list)
     recent: list = field(default_factory=list)
     form: object = None
+
+    @property
+    def kind(self):
+        """What the passage is, for "Comment on this figure" (readers see a figure, not
+        a paragraph): from the block's own tag, which `richtext.Block.render` writes first."""
+        tag = self.html[1:].partition(" ")[0]
+        if tag == "figure" and 'class="embed-card"' in self.html:
+            return "link"
+        return PASSAGE_KINDS.get(tag, "passage")
 
     @property
     def has_marker(self):

@@ -464,3 +464,23 @@ def test_editors_may_manage_feedback_questions():
     editor = make_editor()
     assert editor.has_perm("articles.add_feedbackquestion")
     assert editor.has_perm("articles.delete_feedbackquestion")
+
+
+def test_the_comment_link_says_what_the_passage_is(client):
+    article = ArticleFactory(
+        body="<p>Leaders met.</p>"
+        '<figure><img src="/media/articles/bridge.webp" alt="A bridge"></figure>'
+        "<table><tbody><tr><td>Minsk</td></tr></tbody></table>"
+        '<blockquote class="pull-quote"><p>We will not be pressured.</p></blockquote>'
+        "<h2>What next</h2><ul><li>Talks</li></ul>"
+    )
+    page = client.get(article.get_absolute_url()).content.decode()
+    links = re.findall(r"data-passage-comment>([^<]+)<", page)
+    assert links == [
+        "Comment on this paragraph",
+        "Comment on this figure",
+        "Comment on this table",
+        "Comment on this quote",
+        "Comment on this heading",
+        "Comment on this list",
+    ]
