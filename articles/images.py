@@ -95,7 +95,8 @@ def _decoded(file, image):
         if image.format == "PNG":
             image.verify()
         else:
-            image.draft(image.mode, (image.width // 8, image.height // 8))
+            # At least a pixel: a JPEG under 8 pixels would have Pillow divide by zero.
+            image.draft(image.mode, (max(image.width // 8, 1), max(image.height // 8, 1)))
             image.load()
         file.seek(0)
         image = Image.open(file, formats=(image.format,))

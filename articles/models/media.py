@@ -106,7 +106,15 @@ class MediaImage(models.Model):
         """The Spec of a rendition; ValueError for a crop or format we do not make."""
         if fmt not in renditions.FORMATS:
             raise ValueError(f"Renditions are {tuple(renditions.FORMATS)}, not {fmt}.")
-        return Spec(int(width), renditions.parse_crop(crop), fmt)
+        return Spec(self.offered_width(int(width)), renditions.parse_crop(crop), fmt)
+
+    def offered_width(self, width):
+        """The narrowest width we make that is at least `width`, else the widest: asking
+        a small image for 480 or 960 pixels gives a rendition that exists."""
+        if not self.width:
+            return width
+        offered = renditions.widths(self.width)
+        return next((w for w in offered if w >= width), offered[-1])
 
     def rendition(self, width, crop=None, fmt="webp"):
         """The rendition `width` pixels wide (never wider than the image), cropped to the
