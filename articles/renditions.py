@@ -64,9 +64,13 @@ def parse_crop(crop):
 
 
 def widths(original_width):
-    """The widths we make for an image: never upscaled, always one at least."""
+    """The widths we make for an image: never upscaled, and the original's own width
+    last when it is under our widest (a 1,200 pixel image offers 1200w, not only 960w,
+    for screens of twice the density)."""
     made = [w for w in settings.MAGAZINE_IMAGE_WIDTHS if w < original_width]
-    return made or [original_width]
+    if original_width <= max(settings.MAGAZINE_IMAGE_WIDTHS):
+        made.append(original_width)
+    return made
 
 
 def crop_box(size, crop, focal):
