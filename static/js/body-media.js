@@ -51,6 +51,17 @@ const pickerChoice = (image, choose) => {
     crel("img", { src: image.thumbnail, alt: "", width: 120, height: 80 }),
     crel("span", { textContent: imageLabel(image) }),
   ])
+  if (!image.alt.trim()) {
+    // The page then reads out its caption (or nothing): say so before it is picked.
+    button.append(
+      crel("span", {
+        className: "library-picker__warning",
+        textContent: gettext(
+          "No alt text: readers who cannot see it get only the caption. Add it in the library.",
+        ),
+      }),
+    )
+  }
   button.dataset.libraryImage = image.id
   button.addEventListener("click", () => choose(image))
   return button
@@ -159,6 +170,35 @@ export const PullQuote = Node.create({
   },
 })
 
+// Only web addresses are embedded: javascript: or data: would be stripped on save,
+// so the dialog refuses them at once, saying why, with what was typed kept.
+const EMBED_PROTOCOLS = ["http:", "https:"]
+
+const isWebAddress = (value) => {
+  try {
+    return EMBED_PROTOCOLS.includes(new URL(value.trim()).protocol)
+  } catch {
+    return false
+  }
+}
+
+const refuseScriptAddresses = (editor) => {
+  const dialogs = editor.view.dom.parentElement.querySelectorAll("dialog.prose-editor-dialog")
+  const input = dialogs[dialogs.length - 1]?.querySelector('input[name="url"]')
+  if (!input) return
+  const message = crel("p", { className: "prose-editor-help", role: "alert" })
+  input.after(message)
+  const check = () => {
+    const refused = input.value.trim() !== "" && !isWebAddress(input.value)
+    const text = refused ? gettext("Only a web address (https://…) can be embedded.") : ""
+    input.setCustomValidity(text)
+    message.textContent = text
+  }
+  input.addEventListener("input", check)
+  // The dialog checks validity when Insert is pressed: check the latest value first.
+  input.form?.addEventListener("click", check, { capture: true })
+}
+
 export const Embed = Node.create({
   name: "embed",
   group: "block",
@@ -189,7 +229,7 @@ export const Embed = Node.create({
       insertEmbed:
         () =>
         ({ editor }) => {
-          updateAttrsDialog(
+          const asked = updateAttrsDialog(
             {
               url: {
                 type: "string",
@@ -202,7 +242,9 @@ export const Embed = Node.create({
               },
             },
             { title: gettext("Embed"), submitText: gettext("Insert") },
-          )(editor, { url: "" }).then((attrs) => {
+          )(editor, { url: "" })
+          refuseScriptAddresses(editor)
+          asked.then((attrs) => {
             const url = attrs?.url.trim()
             // A paragraph after it, for the cursor: typing on must not replace the embed.
             const content = [{ type: this.name, attrs: { url } }, { type: "paragraph" }]

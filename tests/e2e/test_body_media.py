@@ -123,3 +123,37 @@ def test_a_table_pull_quote_and_embed_card_reach_readers_without_any_other_host(
     others = [url for url in asked if not url.startswith((live_server.url, "data:"))]
     assert not others, others
     _no_csp_errors(console_errors)
+
+
+@pytest.mark.parametrize("address", ["javascript:alert(1)", "data:text/html,<b>x</b>"])
+def test_the_embed_dialog_refuses_a_script_or_data_address_with_a_message(page, editing, address):
+    page.get_by_role("button", name="Embed").click()
+    field = page.get_by_label("Link to embed")
+    field.fill(address)
+    page.get_by_role("button", name="Insert", exact=True).click()
+    dialog = page.locator("dialog.prose-editor-dialog")
+    expect(dialog).to_be_visible()  # refused: the dialog stays, what was typed too
+    expect(field).to_have_value(address)
+    expect(dialog.get_by_role("alert")).to_have_text(
+        "Only a web address (https://…) can be embedded."
+    )
+    assert "https://" in field.evaluate("el => el.validationMessage")
+    expect(page.locator(".ProseMirror p.embed-link")).to_have_count(0)
+
+    field.fill(LINK)
+    page.get_by_role("button", name="Insert", exact=True).click()
+    expect(dialog).to_have_count(0)
+    expect(page.locator(".ProseMirror p.embed-link")).to_contain_text(LINK)
+
+
+def test_the_picker_warns_of_a_library_image_without_alt_text(page, editing):
+    described = media.add_image(image_upload(size=(1600, 900)), alt="A bridge", caption="Dawn.")
+    bare = media.add_image(image_upload(size=(1600, 900)), alt="", caption="Minsk at dusk.")
+    page.get_by_role("button", name="Library image").click()
+    picker = page.locator("dialog.library-picker")
+    choice = picker.locator(f'[data-library-image="{bare.pk}"]')
+    expect(choice).to_contain_text("No alt text")
+    expect(choice).to_have_accessible_name(re.compile(r"Minsk at dusk\..*No alt text"))
+    expect(picker.locator(f'[data-library-image="{described.pk}"]')).not_to_contain_text(
+        "No alt text"
+    )
