@@ -27,7 +27,7 @@ from django.db import transaction
 from django.tasks import task
 from PIL import Image
 
-from . import renditions, tasks
+from . import pagecache, renditions, tasks
 from .models.media import MediaImage
 from .renditions import Spec
 
@@ -58,7 +58,16 @@ def save_image(image):
     """Save a library image edited in the admin; new renditions (a new file or focal
     point) are made after the commit, the ones already stored are kept."""
     image.save()
+    _after_change(image)
+
+
+def _after_change(image):
+    """New renditions made, crops around an old focal point removed, and the pages
+    showing the image (cards use its crops) rendered anew: all after the commit."""
     ensure_renditions(image)
+    remove_stale_crops(image)
+    pages = [pagecache.article_page(article.pk) for article, _ in image.used_in()]
+    pagecache.invalidate("articles", *pages)
 
 
 class ImageInUse(ValidationError):
@@ -131,7 +140,7 @@ def set_focal_point(image, x, y):
         raise ValidationError("The focal point must lie on the image.", code="invalid_focal")
     image.focal_x, image.focal_y = x, y
     image.save(update_fields=["focal_x", "focal_y"])
-    ensure_renditions(image)
+    _after_change(image)
 
 
 def background_specs(image):

@@ -50,10 +50,12 @@ class MediaImageAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:  # the focal point is set on the image, once it is uploaded
             return ("file", "alt", "caption", "credit")
+        if not self.has_change_permission(request, obj):  # shown, not offered to set
+            return ("focal_point_view", "alt", "caption", "credit", "used_in")
         return ("focal_point", "focal_x", "focal_y", "alt", "caption", "credit", "used_in")
 
     def get_readonly_fields(self, request, obj=None):
-        return ("focal_point", "used_in") if obj is not None else ()
+        return ("focal_point", "focal_point_view", "used_in") if obj is not None else ()
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -110,6 +112,24 @@ class MediaImageAdmin(admin.ModelAdmin):
             image.alt,
             image.width,
             image.height,
+        )
+
+    @admin.display(description="Focal point")
+    def focal_point_view(self, image):
+        return format_html(
+            '<div class="focal-point focal-point--read-only" data-x="{}" data-y="{}">'
+            '<img src="{}" alt="{}" width="{}" height="{}">'
+            '<span class="focal-point__marker" hidden></span></div>'
+            '<p class="focal-point__hint">Crops keep the point {}% across and {}% down '
+            "in the picture.</p>",
+            image.focal_x,
+            image.focal_y,
+            image.url,
+            image.alt,
+            image.width,
+            image.height,
+            round(image.focal_x * 100),
+            round(image.focal_y * 100),
         )
 
     @admin.display(description="Used in")

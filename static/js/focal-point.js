@@ -3,8 +3,18 @@
 {
   const rounded = (value) => Math.round(Math.min(Math.max(value, 0), 1) * 1000) / 1000;
 
+  // The read-only page (someone else's image, for a writer) shows the point, no more.
+  const showOnly = (picker) => {
+    const marker = picker.querySelector(".focal-point__marker");
+    if (!marker) return;
+    marker.hidden = false;
+    marker.style.left = `${rounded(parseFloat(picker.dataset.x) || 0) * 100}%`;
+    marker.style.top = `${rounded(parseFloat(picker.dataset.y) || 0) * 100}%`;
+  };
+
   const setUp = () => {
-    for (const picker of document.querySelectorAll(".focal-point")) {
+    for (const picker of document.querySelectorAll(".focal-point--read-only")) showOnly(picker);
+    for (const picker of document.querySelectorAll(".focal-point:not(.focal-point--read-only)")) {
       const image = picker.querySelector("img");
       const marker = picker.querySelector(".focal-point__marker");
       const x = document.getElementById(picker.dataset.xInput);
