@@ -141,6 +141,12 @@ def open_checked(file):
                 "megapixels": max_pixels // 1_000_000,
             },
         )
+    if getattr(image, "is_animated", False):
+        raise ValidationError(
+            "This image is animated; the magazine shows still images only, so it would "
+            "lose its animation. Please send a still frame as a JPEG, PNG or WebP.",
+            code="animated_image",
+        )
     file.seek(0)
     data = file.read()
     if MARKUP.search(data):
@@ -204,6 +210,14 @@ class UploadPath:
         return isinstance(other, UploadPath) and other.folder == self.folder
 
 
+def _eight_bit(image):
+    """16-bit greyscale (a PNG's I;16) as 8-bit: converted straight, every tone above
+    255 of 65,535 would clip to white."""
+    if image.mode not in {"I", "I;16", "I;16B", "I;16L", "I;16N"}:
+        return image
+    return image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+
+
 def reencoded(file):
     """Return the upload re-encoded in its own format, without metadata."""
     image = open_checked(file)
@@ -211,6 +225,7 @@ def reencoded(file):
     # In place, and converted only when the mode must change: each copy of a 40 MP
     # picture is another 120 MB in the worker.
     ImageOps.exif_transpose(image, in_place=True)
+    image = _eight_bit(image)
     if fmt == "JPEG":
         mode = "RGB"
     elif image.mode not in {"RGB", "RGBA", "L", "LA"} or "transparency" in image.info:
