@@ -1,0 +1,65 @@
+"""The tag admin: a tag differing from another only in case is refused (tagging already
+treats them as one), and the slug is the one typed, or made from the name."""
+
+import pytest
+from django.urls import reverse
+from taggit.models import Tag
+
+from .factories import make_editor
+
+pytestmark = pytest.mark.django_db
+
+# The tag form's inline of tagged items, empty.
+NO_TAGGED_ITEMS = {
+    "taggit_taggeditem_items-TOTAL_FORMS": "0",
+    "taggit_taggeditem_items-INITIAL_FORMS": "0",
+}
+
+
+def _add(client, name, slug):
+    return client.post(
+        reverse("admin:taggit_tag_add"),
+        {
+            "name": name,
+            "slug": slug,
+            **NO_TAGGED_ITEMS,
+        },
+    )
+
+
+def test_a_tag_differing_only_in_case_is_refused_with_what_was_typed_kept(client):
+    Tag.objects.create(name="MINSK", slug="minsk")
+    client.force_login(make_editor(is_superuser=True))
+
+    response = _add(client, "Minsk", "minsk-2")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "A tag “MINSK” already exists" in page
+    assert 'value="Minsk"' in page and 'value="minsk-2"' in page
+    assert list(Tag.objects.filter(name__iexact="minsk").values_list("name", flat=True)) == [
+        "MINSK"
+    ]
+
+
+def test_a_renamed_tag_may_change_only_its_own_case(client):
+    tag = Tag.objects.create(name="minsk", slug="minsk")
+    Tag.objects.create(name="Polotsk", slug="polotsk")
+    client.force_login(make_editor(is_superuser=True))
+    url = reverse("admin:taggit_tag_change", args=[tag.pk])
+    data = NO_TAGGED_ITEMS
+    assert client.post(url, {**data, "name": "POLOTSK", "slug": "minsk"}).status_code == 200
+    assert client.post(url, {**data, "name": "Minsk", "slug": "minsk"}).status_code == 302
+    tag.refresh_from_db()
+    assert tag.name == "Minsk"
+
+
+def test_a_new_tag_keeps_the_slug_typed_or_gets_one_from_its_name(client):
+    Tag.objects.create(name="Minsk", slug="minsk")
+    client.force_login(make_editor(is_superuser=True))
+
+    assert _add(client, "Minsk region", "minsk-2").status_code == 302
+    assert Tag.objects.get(name="Minsk region").slug == "minsk-2"
+    assert _add(client, "Grodno", "").status_code == 302
+    assert Tag.objects.get(name="Grodno").slug == "grodno"
+    taken = _add(client, "Brest", "minsk")
+    assert taken.status_code == 200 and "This slug is taken by “Minsk”" in taken.content.decode()
