@@ -186,14 +186,16 @@ def test_browsers_that_read_avif_get_it_on_the_story_and_in_lists(client):
     """AVIF is made for every image: pages offer it first, WebP stays the fallback."""
     image = _library_image(alt="Two leaders shake hands")
     article = ArticleFactory(image=image)
-    avif = f'<source type="image/avif" srcset="{image.srcset(fmt="avif")}"'
     story = client.get(article.get_absolute_url()).content.decode()
     home = client.get(reverse("articles:home")).content.decode()
-    for page in (story, home):
+    # The story shows the whole picture, a list's card its 16:9 crop.
+    for page, crop in ((story, None), (home, (16, 9))):
+        avif = f'<source type="image/avif" srcset="{image.srcset(crop, fmt="avif")}"'
         picture = page[page.index(avif) - len("<picture>") :]
         assert picture.startswith("<picture>" + avif)
         img = picture[picture.index("<img") : picture.index("</picture>")]
-        assert f'srcset="{image.srcset()}"' in img and 'alt="Two leaders shake hands"' in img
+        assert f'srcset="{image.srcset(crop)}"' in img
+        assert 'alt="Two leaders shake hands"' in img
 
 
 def test_the_article_form_shows_the_featured_image_as_a_thumbnail_and_can_remove_it(client):
@@ -314,4 +316,7 @@ def test_pages_cost_no_query_more_for_featured_images(client, seed_article):
         article.save()
     with_images, pages = costs()
     assert with_images == without_images
-    assert all(f'srcset="{lamp.srcset()}"' in page for page in pages)
+    home, story, section = pages
+    lists = (home, section)
+    assert f'srcset="{lamp.srcset()}"' in story
+    assert all(f'srcset="{lamp.srcset((16, 9))}"' in page for page in lists)
