@@ -157,3 +157,4 @@ def test_the_picker_warns_of_a_library_image_without_alt_text(page, editing):
     expect(picker.locator(f'[data-library-image="{described.pk}"]')).not_to_contain_text(
         "No alt text"
     )
+    page.wait_for_load_state("networkidle")  # thumbnails served before the database goes
