@@ -32,8 +32,8 @@ from .models.media import MediaImage
 from .renditions import Spec
 
 # Crops made for every image in the background, besides the plain widths: the
-# admin's thumbnails are square, around the focal point.
-BACKGROUND_CROPS = ((1, 1),)
+# admin's thumbnails are square, and article cards 16:9, around the focal point.
+BACKGROUND_CROPS = ((1, 1), (16, 9))
 
 
 def add_image(file_or_bytes, *, alt="", caption="", credit="", uploaded_by=None):
