@@ -53,6 +53,47 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def requests_settled_before_the_database_goes(request):
+    """After a browser test, its page is left (so that what a page sends as it goes, such
+    as the editor's autosave beacon, is sent now) and the live server's requests are let
+    finish, before the test database is emptied: a request still writing then would lock
+    the tables (SQLite) and fail the next test."""
+    if not {"page", "live_server"} <= set(request.fixturenames):
+        yield
+        return
+    # Asked for here, so that they are torn down after this fixture.
+    page = request.getfixturevalue("page")
+    in_flight = _count_requests(request.getfixturevalue("live_server").thread.httpd)
+    yield
+    page.goto("about:blank")
+    quiet_since, deadline = time.monotonic(), time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if in_flight():
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since > 0.3:
+            break
+        time.sleep(0.02)
+
+
+def _count_requests(server):
+    """A function telling how many requests the live server is answering now (each is
+    answered on a thread of its own: `process_request_thread`)."""
+    if not hasattr(server, "in_flight"):
+        answer = server.process_request_thread
+        server.in_flight = 0
+
+        def counted(*args):
+            server.in_flight += 1
+            try:
+                answer(*args)
+            finally:
+                server.in_flight -= 1
+
+        server.process_request_thread = counted
+    return lambda: server.in_flight
+
+
 @pytest.fixture
 def console_errors(page):
     """Every console error and CSP violation the page reports."""
