@@ -16,7 +16,7 @@ import datetime
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
 from .models.ratelimits import RateCounter
@@ -41,6 +41,7 @@ def hit(scope, identity, rule):
 
 def _count(key, window_end):
     """Add one to the counter `key`, kept until `window_end` (epoch seconds); its count."""
+    cache = caches["default"]  # the backend itself: `django.core.cache.cache` is a proxy
     if isinstance(cache, RedisCache):
         key = cache.make_and_validate_key(key)
         with cache._cache.get_client(key, write=True).pipeline(transaction=True) as pipe:

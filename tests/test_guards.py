@@ -2,11 +2,13 @@
 
 import pytest
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.http import HttpResponse
 from django.test import RequestFactory
 
 from articles import antispam, ratelimit, readers
+from articles.models.ratelimits import RateCounter
 
 from .factories import UserFactory
 
@@ -65,6 +67,19 @@ def test_rate_limit_allows_up_to_the_limit_then_refuses():
     assert results == [True, True, True, False, False]
     assert ratelimit.allowed("test", [("ip-b", rule)])
     assert ratelimit.allowed("other-scope", [("ip-a", rule)])
+
+
+@pytest.mark.skipif(
+    not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"),
+    reason="needs Redis (REDIS_URL naming one; CI has it)",
+)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("one_rate_limit_window")
+def test_with_redis_rate_limits_count_in_redis_and_write_no_database_rows():
+    rule = ratelimit.Rule(limit=2, period=60)
+    results = [ratelimit.allowed("test", [("ip-a", rule)]) for _ in range(3)]
+    assert results == [True, True, False]
+    assert not RateCounter.objects.exists()
 
 
 class GuardedForm(antispam.SpamGuardMixin, forms.Form):
