@@ -232,7 +232,7 @@ def test_a_revision_keeps_tags_agencies_and_the_image_fields(client, seed_articl
     reason="needs PostgreSQL (DATABASE_URL naming one; CI has it): SQLite's in-memory test "
     "database, shared by threads, refuses a second writer instead of making it wait",
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_saves_of_one_field_cannot_both_pass(monkeypatch):
     article = ArticleFactory(title="Old headline")
     anna, ben = _editor_client(), _editor_client()
