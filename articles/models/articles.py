@@ -1,131 +1,34 @@
-import datetime
-import functools
-
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import connection, models, transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from .. import pagecache, richtext, roles, search
+from .. import pagecache, richtext, search
 from . import featured_image
 from .agencies import Agency
+from .article_queryset import ArticleQuerySet
 from .categories import Category
 from .drafts import RoughDraftMixin
 from .media import LibraryImageField
 from .people import Author
 from .rating_figures import RATING_FIELDS, RatingFiguresMixin
 from .redirects import ArticleRedirect
+from .scheduling import SchedulingMixin
 
 BODY_EXTENSIONS = richtext.BODY_EXTENSIONS  # what the body editor offers
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self, now=None):
-        """The only definition of what the public may see."""
-        return self.filter(_is_published(now))
-
-    def published_at(self, category_id, slug):
-        """The published article at /<its category's path>/<slug>/, or None.
-
-        The query readers' requests run most. Building and compiling it anew took four
-        fifths of its time, so it is compiled once per process, from `published()`,
-        and run through `raw()` with this request's values in place.
-        """
-        sql, params, slots = _published_at_query()
-        params = list(params)
-        params[slots["now"]] = _db_value("publish_at", timezone.now())
-        params[slots["category"]] = category_id
-        params[slots["slug"]] = slug
-        article = next(iter(self.model.objects.raw(sql, params)), None)
-        if article is not None:
-            featured_image.attach(article)
-        return article
-
-    def visible_to(self, user):
-        """What `user` may read on the site, previews included: published articles, and
-        the unpublished ones to editors and to the staff writer who wrote them.
-
-        Writers keep out of each other's drafts, as WordPress's authors do.
-        """
-        if not (user.is_staff or user.is_superuser):
-            return self.published()
-        if roles.can_publish(user):
-            return self.all()
-        return self.filter(_is_published() | _is_written_by(user))
-
-    def for_listing(self):
-        return self.select_related("category", "author", "image")
-
-    def in_category(self, category):
-        """Articles of a category and of all its subcategories."""
-        return self.filter(
-            models.Q(category=category) | models.Q(category__path__startswith=category.path + "/")
-        )
-
-    def next_scheduled_time(self):
-        """When the next scheduled article goes live, or None."""
-        upcoming = self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
-        return upcoming.aggregate(next=models.Min("publish_at"))["next"]
-
-    def written_by(self, user):
-        """Articles the user started or carries the byline of."""
-        return self.filter(_is_written_by(user))
-
-    def search(self, query):
-        """Articles matching a reader's query (see `articles.search`), best first."""
-        return search.matching(self, search.clean_query(query))
-
-    def refresh_search_text(self):
-        """Recompute `search_text` after tags, a section name or an author name changed."""
-        articles = list(self.select_related("category", "author").prefetch_related("tags"))
-        for article in articles:
-            article.search_text = article.make_search_text()
-        self.model.objects.bulk_update(articles, ["search_text"], batch_size=500)
-        search.store_vectors(self.model.objects.filter(pk__in=[a.pk for a in articles]))
-
-
-def _is_published(now=None):
-    return models.Q(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
-
-
-def _is_written_by(user):
-    return models.Q(created_by=user) | models.Q(author__user=user)
-
-
-# Stand-ins that mark where each of the request's values goes in the compiled query.
-_SLOT_VALUES = {
-    "now": datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC),
-    "category": -424242,
-    "slug": "\x00slug\x00",
-}
-
-
-def _db_value(field_name, value):
-    return Article._meta.get_field(field_name).get_db_prep_value(value, connection)
-
-
-@functools.cache
-def _published_at_query():
-    """(sql, params, {slot: index in params}) of `published_at()`'s query."""
-    query = (
-        Article.objects.published(now=_SLOT_VALUES["now"])
-        .filter(category_id=_SLOT_VALUES["category"], slug=_SLOT_VALUES["slug"])
-        .annotate(**featured_image.columns())
-    )
-    sql, params = query.order_by()[:1].query.sql_with_params()
-    stand_ins = {
-        "now": _db_value("publish_at", _SLOT_VALUES["now"]),
-        "category": _SLOT_VALUES["category"],
-        "slug": _SLOT_VALUES["slug"],
-    }
-    slots = {slot: params.index(value) for slot, value in stand_ins.items()}
-    return sql, params, slots
-
-
-class Article(featured_image.FeaturedImageMixin, RoughDraftMixin, RatingFiguresMixin, models.Model):
+class Article(
+    featured_image.FeaturedImageMixin,
+    RoughDraftMixin,
+    SchedulingMixin,
+    RatingFiguresMixin,
+    models.Model,
+):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "review", "In review"
@@ -205,6 +108,13 @@ class Article(featured_image.FeaturedImageMixin, RoughDraftMixin, RatingFiguresM
         blank=True,
         help_text="When a published article appears. A future time schedules it.",
     )
+    unpublish_at = models.DateTimeField(
+        "unpublish time",
+        null=True,
+        blank=True,
+        help_text="When a published article leaves the site by itself (its address then "
+        "answers “gone”). Empty: it stays.",
+    )
     comments_enabled = models.BooleanField("comments open", default=True)
     rating_enabled = models.BooleanField("rating on", default=True)
     # Approved comments, kept by `articles.moderation` with F() updates.
@@ -242,6 +152,11 @@ class Article(featured_image.FeaturedImageMixin, RoughDraftMixin, RatingFiguresM
         indexes = [
             models.Index(fields=("status", "-publish_at"), name="article_status_publish_idx"),
             models.Index(fields=("category", "-publish_at"), name="article_category_publish_idx"),
+            models.Index(
+                fields=("unpublish_at",),
+                condition=models.Q(unpublish_at__isnull=False),
+                name="article_unpublish_at_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -253,6 +168,13 @@ class Article(featured_image.FeaturedImageMixin, RoughDraftMixin, RatingFiguresM
                 condition=~models.Q(status="published")
                 | models.Q(category__isnull=False, author__isnull=False),
                 name="article_published_has_category_and_author",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unpublish_at__isnull=True)
+                | models.Q(publish_at__isnull=True)
+                | models.Q(unpublish_at__gt=models.F("publish_at")),
+                name="article_unpublish_after_publish",
+                violation_error_message="The unpublish time must be after the publish time.",
             ),
         ]
 
@@ -297,6 +219,8 @@ class Article(featured_image.FeaturedImageMixin, RoughDraftMixin, RatingFiguresM
         # constraint before save() runs, and would refuse it with a database message.
         if self.status == self.Status.PUBLISHED and not self.publish_at:
             self.publish_at = timezone.now()
+        if errors := self.clean_unpublish_time():
+            raise ValidationError(errors, code="unpublish_before_publish")
         if self.status == self.Status.PUBLISHED:
             self.check_ready_to_publish(by_field=True)
 
@@ -335,19 +259,6 @@ class Article(featured_image.FeaturedImageMixin, RoughDraftMixin, RatingFiguresM
             self.category.name if self.category_id else "",
             self.author.name if self.author_id else "",
         )
-
-    @property
-    def is_published(self):
-        """Mirror of `ArticleQuerySet.published()` for one article."""
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.publish_at is not None
-            and self.publish_at <= timezone.now()
-        )
-
-    @property
-    def is_scheduled(self):
-        return self.status == self.Status.PUBLISHED and not self.is_published
 
     def publish(self, when=None):
         """Publish now, or schedule for `when`; an article already live keeps its date.

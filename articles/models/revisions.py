@@ -2,8 +2,9 @@
 
 django-reversion stores each revision (who, when) and the article's fields in it
 (`Version`, Django's JSON serialization, agencies as ids). This row adds what kind of
-save made it, the tag names (taggit's manager is not serialized) and, for an
-autosave, the form as typed and the version that form was opened on.
+save made it (a review step too, with an editor's note), the tag names (taggit's
+manager is not serialized) and, for an autosave, the form as typed and the version
+that form was opened on.
 """
 
 import reversion
@@ -29,6 +30,7 @@ REVISION_FIELDS = (
     "meta_description",
     "status",
     "publish_at",
+    "unpublish_at",
     "comments_enabled",
     "rating_enabled",
 )
@@ -56,6 +58,11 @@ class ArticleRevision(models.Model):
         PUBLISH = "publish", "Published"
         UNPUBLISH = "unpublish", "Unpublished"
         SUBMISSION = "submission", "Accepted from a submission"
+        # The review steps (`articles.workflow`).
+        REVIEW = "review", "Sent for review"
+        WITHDRAW = "withdraw", "Withdrawn from review"
+        APPROVE = "approve", "Approved and scheduled"
+        SEND_BACK = "send_back", "Sent back"
 
     revision = models.OneToOneField(
         "reversion.Revision", on_delete=models.CASCADE, related_name="article_revision"
@@ -73,6 +80,9 @@ class ArticleRevision(models.Model):
         blank=True,
         related_name="+",
         help_text="An autosave: the saved version its form was opened on.",
+    )
+    note = models.TextField(
+        blank=True, default="", help_text="A review step: what the editor asked the writer."
     )
     restored_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

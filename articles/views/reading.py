@@ -5,7 +5,7 @@ import functools
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
@@ -86,9 +86,19 @@ class AuthorView(ArticleListMixin, ListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
+class ArticleGone(Exception):
+    """The article at this address was taken down by its unpublish time."""
+
+
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except ArticleGone:
+            return render(request, "410.html", status=410)
 
     def get_object(self, queryset=None):
         # By the category's id from URL resolution's cached paths: no join, and the
@@ -96,12 +106,16 @@ class ArticleDetailView(DetailView):
         user, slug = self.request.user, self.kwargs["slug"]
         category_id = Category.objects.known_paths().get(self.kwargs["category_path"])
         if user.is_staff:  # previews drafts and scheduled articles too
-            return get_object_or_404(
-                Article.objects.visible_to(user), category_id=category_id, slug=slug
-            )
-        article = Article.objects.published_at(category_id, slug)
+            visible = Article.objects.visible_to(user)
+            article = visible.filter(category_id=category_id, slug=slug).first()
+        else:
+            article = Article.objects.published_at(category_id, slug)
         if article is None:
+            if Article.objects.taken_down().filter(category_id=category_id, slug=slug).exists():
+                raise ArticleGone
             raise Http404("No published article at this address.")
+        # A cached copy of the page is kept no longer than the article is up.
+        pagecache.expire_by(self.request, article.unpublish_at)
         return article
 
     def get_context_data(self, **kwargs):
