@@ -23,7 +23,10 @@ ROLE_PERMISSIONS = {
                      # The library: all may use it; change and delete only their own
                      # uploads, as WordPress's authors (`MediaImageAdmin`).
                      "add_mediaimage", "change_mediaimage", "delete_mediaimage",
-                     "view_mediaimage"],
+                     "view_mediaimage",
+                     # Preview links to their own drafts (`articles.previews`);
+                     # revoking is a change; deleting a link's record is the editors'.
+                     "add_previewlink", "change_previewlink", "view_previewlink"],
         "taggit": ["add_tag", "view_tag"],
     },
 }  # fmt: skip

@@ -4,6 +4,7 @@ from . import (  # noqa: F401
     articles,
     comments,
     inline,
+    previews,
     ratings,
     redirects,
     submissions,

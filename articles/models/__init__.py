@@ -7,6 +7,7 @@ from .corrections import ChangeNote
 from .inline import FeedbackQuestion
 from .mail import OutgoingMail
 from .people import Author
+from .previews import PreviewLink as PreviewLink  # re-exported
 from .ratelimits import RateCounter
 from .ratings import ArticleRating
 from .redirects import ArticleRedirect

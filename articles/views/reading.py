@@ -172,18 +172,3 @@ class ArticleDetailView(DetailView):
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         return comment_section.remember_sort(self.request, response)
-
-
-class ArticlePreviewView(ArticleDetailView):
-    """An article at its address by id, for those who may see it (a rough draft has no
-    section path yet); a published article leads to its own address."""
-
-    def get_object(self, queryset=None):
-        visible = Article.objects.visible_to(self.request.user)
-        return get_object_or_404(visible, pk=self.kwargs["pk"])
-
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        if self.object.is_published:
-            return redirect(self.object.get_absolute_url())
-        return self.render_to_response(self.get_context_data(object=self.object))
