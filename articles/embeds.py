@@ -9,8 +9,9 @@ image): a reader's browser only follows the link when they press it. A provider 
 is not allowed, unreachable or answering nonsense gives no card, and the story shows
 a plain link (the next save tries again).
 
-Providers are `settings.MAGAZINE_EMBED_PROVIDERS`: name -> its oEmbed endpoint, the
-hosts its links live on and the hosts its thumbnails may come from.
+Providers are `settings.MAGAZINE_EMBED_PROVIDERS` if set, else `DEFAULT_PROVIDERS`:
+name -> its oEmbed endpoint, the hosts its links live on and the hosts its thumbnails
+may be copied from (into the media library).
 """
 
 import json
@@ -25,6 +26,39 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 TEXT_LIMIT = 300
+
+DEFAULT_PROVIDERS = {
+    "YouTube": {
+        "endpoint": "https://www.youtube.com/oembed",
+        "hosts": ["youtube.com", "youtu.be"],
+        "thumbnail_hosts": ["ytimg.com"],
+    },
+    "Vimeo": {
+        "endpoint": "https://vimeo.com/api/oembed.json",
+        "hosts": ["vimeo.com"],
+        "thumbnail_hosts": ["vimeocdn.com"],
+    },
+    "X": {
+        "endpoint": "https://publish.twitter.com/oembed",
+        "hosts": ["twitter.com", "x.com"],
+        "thumbnail_hosts": [],
+    },
+    "SoundCloud": {
+        "endpoint": "https://soundcloud.com/oembed",
+        "hosts": ["soundcloud.com"],
+        "thumbnail_hosts": ["sndcdn.com"],
+    },
+    "Flickr": {
+        "endpoint": "https://www.flickr.com/services/oembed/",
+        "hosts": ["flickr.com", "flic.kr"],
+        "thumbnail_hosts": ["staticflickr.com"],
+    },
+    "Datawrapper": {
+        "endpoint": "https://api.datawrapper.de/v3/oembed/",
+        "hosts": ["datawrapper.dwcdn.net"],
+        "thumbnail_hosts": ["datawrapper.dwcdn.net"],
+    },
+}
 
 
 class EmbedError(Exception):
@@ -59,7 +93,7 @@ def provider_for(url):
     host = _host(url)
     if not host:
         return None
-    for name, provider in settings.MAGAZINE_EMBED_PROVIDERS.items():
+    for name, provider in getattr(settings, "MAGAZINE_EMBED_PROVIDERS", DEFAULT_PROVIDERS).items():
         if _matches(host, provider["hosts"]):
             return name, provider
     return None

@@ -1,5 +1,6 @@
 """
-Open Magazine settings: one module, driven by environment variables.
+Open Magazine settings, driven by environment variables: Django's and the libraries'
+here, our own (MAGAZINE_*) in `magazine/own_settings.py`.
 
 Development defaults are safe to run as they are (SQLite, local-memory cache,
 console email). Production sets DJANGO_DEBUG=false and the variables listed in
@@ -11,19 +12,11 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name, default):
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DJANGO_DEBUG", True)
+from magazine.env import BASE_DIR, DEBUG, env_bool, env_list
+from magazine.own_settings import *  # noqa: F403  (every MAGAZINE_* setting)
 
 # The development key is public on purpose; production refuses to start without its own.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -327,120 +320,11 @@ LOGGING = {
     },
 }
 
-# Open Magazine's own settings.
-# Anonymous readers' pages are kept this long at most (0 turns the page cache off);
-# changes invalidate them at once. Browsers may reuse form-less pages this long.
-MAGAZINE_PAGE_CACHE_SECONDS = int(os.environ.get("MAGAZINE_PAGE_CACHE_SECONDS", "600"))
-MAGAZINE_BROWSER_CACHE_SECONDS = 60
-# Parts of pages kept rendered under what they show (articles/fragments.py), for every
-# reader; off, every page is rendered from scratch (`make bench` measures both).
-MAGAZINE_KEEP_FRAGMENTS = env_bool("MAGAZINE_KEEP_FRAGMENTS", True)
-# How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: none;
-# the client address is then REMOTE_ADDR). Used only for hashed rate-limit keys.
-MAGAZINE_TRUSTED_PROXIES = int(os.environ.get("MAGAZINE_TRUSTED_PROXIES", "0"))
-MAGAZINE_ARTICLES_PER_PAGE = 12
-# Uploaded images: allowed formats, byte and pixel ceilings, rendition widths.
-MAGAZINE_IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
-MAGAZINE_IMAGE_MAX_BYTES = 10 * 1024 * 1024
-MAGAZINE_IMAGE_MAX_PIXELS = 40_000_000
-MAGAZINE_IMAGE_WIDTHS = (480, 960, 1440)
-# Comments: close them this many days after publishing (unset: open while the article's
-# switch is on); top-level threads on the article page and per "View all comments" page.
-MAGAZINE_COMMENTS_CLOSE_AFTER_DAYS = (
-    int(os.environ["MAGAZINE_COMMENTS_CLOSE_AFTER_DAYS"])
-    if os.environ.get("MAGAZINE_COMMENTS_CLOSE_AFTER_DAYS")
-    else None
-)
-# The first ten threads, as wpDiscuz shows; "View all comments" pages through the rest.
-MAGAZINE_COMMENT_THREADS_ON_ARTICLE = 10
-MAGAZINE_COMMENT_THREADS_PER_PAGE = 50
-# Feeds: how many articles, and whether items carry the whole body or only the summary.
-MAGAZINE_FEED_ITEMS = 20
-MAGAZINE_FEED_FULL_TEXT = env_bool("MAGAZINE_FEED_FULL_TEXT", True)
-# A static file used as the publisher's logo in structured data, e.g. "img/logo.png"
-# (search engines want a raster image); none by default.
-MAGAZINE_PUBLISHER_LOGO = os.environ.get("MAGAZINE_PUBLISHER_LOGO", "")
-# The site's address, for links in emails (no request to take it from in a task).
-MAGAZINE_SITE_URL = os.environ.get("MAGAZINE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# GET and HEAD for another allowed host name move (301) to MAGAZINE_SITE_URL's host; off
-# in development, where whatever host the developer opens is served.
-MAGAZINE_CANONICAL_HOST_REDIRECT = env_bool("MAGAZINE_CANONICAL_HOST_REDIRECT", not DEBUG)
-# Who is told by email when a comment waits for moderation (the article's author is too).
-MAGAZINE_MODERATION_EMAILS = env_list("MAGAZINE_MODERATION_EMAILS")
-
-# Operations (README, "Operations"). /metrics answers these client addresses or networks,
-# and anyone sending `Authorization: Bearer <MAGAZINE_METRICS_TOKEN>`; others get a 404.
-MAGAZINE_METRICS_ALLOW = env_list("MAGAZINE_METRICS_ALLOW", "127.0.0.1,::1")
-MAGAZINE_METRICS_TOKEN = os.environ.get("MAGAZINE_METRICS_TOKEN", "")
-# The mail worker renews its heartbeat this often; older than the stale limit, or a
-# queued mail due for longer than the wait limit, and the admin and /readyz say mail is
-# not being sent. A task running longer than the task limit counts as stuck.
-MAGAZINE_WORKER_HEARTBEAT_SECONDS = int(os.environ.get("MAGAZINE_WORKER_HEARTBEAT_SECONDS", "30"))
-MAGAZINE_WORKER_STALE_SECONDS = int(os.environ.get("MAGAZINE_WORKER_STALE_SECONDS", "300"))
-MAGAZINE_WORKER_TASK_SECONDS = int(os.environ.get("MAGAZINE_WORKER_TASK_SECONDS", "120"))
-MAGAZINE_MAIL_MAX_WAIT_SECONDS = int(os.environ.get("MAGAZINE_MAIL_MAX_WAIT_SECONDS", "900"))
-# `make backup`: dated folders of database and media here, the newest this many kept.
-MAGAZINE_BACKUP_DIR = Path(os.environ.get("MAGAZINE_BACKUP_DIR", BASE_DIR / "backups"))
-MAGAZINE_BACKUP_KEEP = int(os.environ.get("MAGAZINE_BACKUP_KEEP", "7"))
-
-# Revisions (articles/revisions.py)
-# Autosaves older than this many days are pruned on the next autosave; empty keeps all.
-MAGAZINE_AUTOSAVE_KEEP_DAYS = (
-    int(os.environ["MAGAZINE_AUTOSAVE_KEEP_DAYS"])
-    if os.environ.get("MAGAZINE_AUTOSAVE_KEEP_DAYS")
-    else None
-)
-# How often an open change form autosaves (when changed) and says who has it open.
-MAGAZINE_AUTOSAVE_SECONDS = 30
-MAGAZINE_PRESENCE_SECONDS = 20
-
 # Tags (migration 0018): "MINSK" and "minsk" are one tag.
 TAGGIT_CASE_INSENSITIVE = True
 
-# Embeds (articles/embeds.py)
-# Links a story may show as a card: each provider's oEmbed endpoint, the hosts its links
-# live on and the hosts its thumbnails may be copied from (into the media library). The
-# card is made on save, on the server; readers' pages never ask a provider for anything.
-MAGAZINE_EMBED_PROVIDERS = {
-    "YouTube": {
-        "endpoint": "https://www.youtube.com/oembed",
-        "hosts": ["youtube.com", "youtu.be"],
-        "thumbnail_hosts": ["ytimg.com"],
-    },
-    "Vimeo": {
-        "endpoint": "https://vimeo.com/api/oembed.json",
-        "hosts": ["vimeo.com"],
-        "thumbnail_hosts": ["vimeocdn.com"],
-    },
-    "X": {
-        "endpoint": "https://publish.twitter.com/oembed",
-        "hosts": ["twitter.com", "x.com"],
-        "thumbnail_hosts": [],
-    },
-    "SoundCloud": {
-        "endpoint": "https://soundcloud.com/oembed",
-        "hosts": ["soundcloud.com"],
-        "thumbnail_hosts": ["sndcdn.com"],
-    },
-    "Flickr": {
-        "endpoint": "https://www.flickr.com/services/oembed/",
-        "hosts": ["flickr.com", "flic.kr"],
-        "thumbnail_hosts": ["staticflickr.com"],
-    },
-    "Datawrapper": {
-        "endpoint": "https://api.datawrapper.de/v3/oembed/",
-        "hosts": ["datawrapper.dwcdn.net"],
-        "thumbnail_hosts": ["datawrapper.dwcdn.net"],
-    },
-}
-MAGAZINE_EMBED_TIMEOUT_SECONDS = 3
-MAGAZINE_EMBED_MAX_BYTES = 64 * 1024
-MAGAZINE_EMBED_MAX_THUMBNAIL_BYTES = 5 * 1024 * 1024
 # The body editor's own buttons (static/js/body-media.js): a library image, a pull quote
 # and an embed. What each may store, before articles/richtext.py sanitizes it again.
-from django_prose_editor.config import html_tags  # noqa: E402
-from js_asset import static_lazy  # noqa: E402
-
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
         "js": [static_lazy("js/body-media.js")],

@@ -5,7 +5,10 @@ A test module imports shared helpers from here, never from another test module
 """
 
 import os
+import runpy
+import sys
 import uuid
+from pathlib import Path
 
 from django.db import connection
 from django.http import HttpResponse
@@ -148,3 +151,18 @@ def guard_misses(monkeypatch, times=1):
 
     monkeypatch.setattr(StoredOnce, "earlier", blind)
     return looked
+
+
+SETTINGS_FILE = Path(__file__).resolve().parent.parent / "magazine" / "settings.py"
+
+
+def settings_from_environment(monkeypatch, **environment):
+    """The settings file's values as a process started with `environment` would read them.
+
+    The modules it reads its own settings from are read afresh too (and restored after).
+    """
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    for module in ("magazine.env", "magazine.own_settings"):
+        monkeypatch.delitem(sys.modules, module, raising=False)
+    return runpy.run_path(str(SETTINGS_FILE))

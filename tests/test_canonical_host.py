@@ -2,8 +2,6 @@
 names must serve, each keeps its own cached pages."""
 
 import re
-import runpy
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -12,12 +10,12 @@ from django.urls import reverse
 from articles.models import Comment
 
 from .factories import started_token
+from .helpers import settings_from_environment
 
 pytestmark = pytest.mark.django_db
 
 APEX = "magazine.example.com"
 WWW = "www.magazine.example.com"
-SETTINGS_FILE = Path(__file__).resolve().parent.parent / "magazine" / "settings.py"
 
 
 @pytest.fixture(autouse=True)
@@ -97,18 +95,12 @@ def test_a_probe_by_address_or_a_site_named_elsewhere_is_served_where_it_asked(s
     assert _client(WWW).get("/").status_code == 200
 
 
-def _settings_file(monkeypatch, **environment):
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    return runpy.run_path(str(SETTINGS_FILE))
-
-
 def test_production_moves_other_names_after_https_with_the_hsts_header(
     settings, monkeypatch, seed_article
 ):
     """hstspreload.org's rules: plain HTTP goes to HTTPS on the same host first, and a
     redirect served over HTTPS carries the HSTS header."""
-    values = _settings_file(
+    values = settings_from_environment(
         monkeypatch,
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
@@ -134,7 +126,7 @@ def test_production_moves_other_names_after_https_with_the_hsts_header(
 
 
 def test_development_serves_whatever_name_the_developer_opens(settings, monkeypatch):
-    values = _settings_file(monkeypatch, DJANGO_DEBUG="true")
+    values = settings_from_environment(monkeypatch, DJANGO_DEBUG="true")
     assert values["MAGAZINE_CANONICAL_HOST_REDIRECT"] is False
     settings.MAGAZINE_CANONICAL_HOST_REDIRECT = values["MAGAZINE_CANONICAL_HOST_REDIRECT"]
     settings.ALLOWED_HOSTS = ["*"]

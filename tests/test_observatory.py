@@ -6,8 +6,6 @@ Requests come through a TLS-terminating proxy that says so (X-Forwarded-Proto).
 """
 
 import re
-import runpy
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,12 +14,11 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 
 from .factories import UserFactory, give_totp_device, started_token
-from .helpers import PRODUCTION_ENV
+from .helpers import PRODUCTION_ENV, settings_from_environment
 
 pytestmark = pytest.mark.django_db
 
 HOST = "magazine.example.com"
-SETTINGS_FILE = Path(__file__).resolve().parent.parent / "magazine" / "settings.py"
 SECURITY_SETTINGS = (
     "ALLOWED_HOSTS", "MIDDLEWARE", "SECURE_CSP", "SECURE_SSL_REDIRECT",
     "SECURE_PROXY_SSL_HEADER", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
@@ -39,10 +36,9 @@ PAGES = (
 
 @pytest.fixture
 def production(settings, monkeypatch):
-    for name, value in PRODUCTION_ENV.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", HOST)
-    values = runpy.run_path(str(SETTINGS_FILE))
+    values = settings_from_environment(
+        monkeypatch, **{**PRODUCTION_ENV, "DJANGO_ALLOWED_HOSTS": HOST}
+    )
     assert values["DEBUG"] is False
     for name in SECURITY_SETTINGS:
         setattr(settings, name, values.get(name, getattr(settings, name)))
