@@ -34,6 +34,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from . import ratelimit, readers, two_factor
 from .forms.two_factor import CodeForm
+from .models import Article
 
 ATTEMPTS_BEFORE_LOCK = 10
 ATTEMPT_RULE = ratelimit.Rule(limit=ATTEMPTS_BEFORE_LOCK, period=5 * 60)
@@ -144,6 +145,22 @@ class MagazineAdminSite(admin.AdminSite):
             ),
             *super().get_urls(),
         ]
+
+    def index(self, request, extra_context=None):
+        """The newsroom's front page, with how many stories wait in review."""
+        context = {**(extra_context or {}), "in_review_count": self._in_review_count(request)}
+        return super().index(request, context)
+
+    def _in_review_count(self, request):
+        """Stories in review this person sees in the article list (a writer: their own)."""
+        try:
+            article_admin = self.get_model_admin(Article)
+        except admin.sites.NotRegistered:
+            return None
+        if not article_admin.has_view_or_change_permission(request):
+            return None
+        queryset = article_admin.get_queryset(request)
+        return queryset.filter(status=Article.Status.IN_REVIEW).count()
 
     def view_on_site(self, request, content_type_id, object_id):
         """ "View on site", only for an object this admin shows the user: Django's own

@@ -52,20 +52,23 @@ def test_roles_exist_with_publishing_only_for_editors():
 def test_writer_can_write_a_draft_and_send_it_for_review(client):
     writer = make_writer()
     client.force_login(writer)
-    response = client.post(reverse("admin:articles_article_add"), _form_data(status="review"))
+    response = client.post(reverse("admin:articles_article_add"), _form_data())
     assert response.status_code == 302, response.content.decode()[:2000]
     article = Article.objects.get(slug="a-writers-story")
-    assert article.status == Article.Status.IN_REVIEW
+    assert article.status == Article.Status.DRAFT
     assert article.created_by == writer
+    # Review is a button ("Submit for review"), not a status in the form.
+    client.post(reverse("admin:articles_article_submit_for_review", args=[article.pk]))
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW
 
 
 def test_writer_cannot_publish_through_the_change_form(client):
     writer = make_writer()
     client.force_login(writer)
-    response = client.post(reverse("admin:articles_article_add"), _form_data(status="published"))
-    assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
-    assert not Article.objects.filter(slug="a-writers-story").exists()
+    client.post(reverse("admin:articles_article_add"), _form_data(status="published"))
+    # The writer's form has no status: the story is stored as a draft.
+    assert Article.objects.get(slug="a-writers-story").status == Article.Status.DRAFT
 
 
 def test_writer_cannot_schedule_by_posting_a_publish_time(client):

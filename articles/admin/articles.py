@@ -5,17 +5,20 @@ from django.db.models.functions import Lower
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from taggit.managers import TaggableManager
 
-from .. import corrections, media, publishing, roles
+from .. import corrections, media, newsroom_time, publishing, roles
 from ..forms.articles import ArticleAdminForm, AuthorAdminForm
 from ..models import Agency, Article, Author, Category, SiteSettings
+from ..models.scheduling import Stage
 from . import media as library_admin  # noqa: F401 (registers the library's admin)
 from .body_media import LibraryImagesMixin
 from .editing import ArticleEditingMixin
 from .inline import InlineFeedbackMixin
 from .ratings import RatingFiguresMixin
+from .review import ReviewStepsMixin
 from .widgets import FeaturedImageField, TagAutocompleteWidget
 
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
@@ -27,6 +30,21 @@ CHANGE_FIELDSET = (
         "this change.",
     },
 )
+
+
+class StageFilter(admin.SimpleListFilter):
+    """What each story is: Draft, In review, Scheduled, Published, Taken down, Archived."""
+
+    title = "status"
+    parameter_name = "stage"
+
+    def lookups(self, request, model_admin):
+        return Stage.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Stage.values:
+            return queryset.at_stage(self.value())
+        return queryset
 
 
 @admin.register(Category)
@@ -70,6 +88,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(
+    ReviewStepsMixin,
     ArticleEditingMixin,
     LibraryImagesMixin,
     InlineFeedbackMixin,
@@ -88,7 +107,7 @@ class ArticleAdmin(
         "publish_column",
         "rating_column",
     )
-    list_filter = ("status", "category", "author", "comments_enabled", "rating_enabled")
+    list_filter = (StageFilter, "category", "author", "comments_enabled", "rating_enabled")
     list_select_related = ("category", "author")
     search_fields = ("title", "standfirst", "slug")
     date_hierarchy = "publish_at"
@@ -103,7 +122,18 @@ class ArticleAdmin(
             "Featured image",
             {"fields": ("image", "image_alt", "image_caption", "image_credit")},
         ),
-        ("Publishing", {"fields": ("status", "publish_at", "comments_enabled", "rating_enabled")}),
+        (
+            "Publishing",
+            {
+                "fields": (
+                    "status",
+                    "publishing_times",
+                    ("publish_at", "unpublish_at"),
+                    "comments_enabled",
+                    "rating_enabled",
+                )
+            },
+        ),
         ("Search engines", {"classes": ("collapse",), "fields": ("seo_title", "meta_description")}),
     )
 
@@ -137,10 +167,11 @@ class ArticleAdmin(
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = super().get_readonly_fields(request, obj)
+        readonly = (*super().get_readonly_fields(request, obj), "publishing_times")
         if roles.can_publish(request.user):
             return readonly
-        return (*readonly, "publish_at")
+        # Writers move a story with the review buttons (`articles.workflow`), not here.
+        return (*readonly, "status", "publish_at", "unpublish_at")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "image":
@@ -151,7 +182,10 @@ class ArticleAdmin(
                 label=db_field.verbose_name.capitalize(),
                 help_text=db_field.help_text,
             )
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("publish_at", "unpublish_at") and formfield is not None:
+            formfield.help_text += f" In the newsroom’s time: {newsroom_time.zone_name()}."
+        return formfield
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not roles.can_publish(request.user):
@@ -175,6 +209,8 @@ class ArticleAdmin(
         kind, note = form.cleaned_data.get("change_kind"), form.cleaned_data.get("change_note")
         corrections.save_article(obj, kind or "silent", note or "", by=request.user)
         form.discard_kept_uploads()  # stored for good now
+        for message in _times_ahead(obj):
+            self.message_user(request, message, messages.INFO)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -183,20 +219,38 @@ class ArticleAdmin(
 
     @admin.display(description="status", ordering="status")
     def status_label(self, article):
-        """What it is, and the page: "View" when readers see it, else "Preview"."""
+        """What it is (a scheduled one with the time left), and the page: "View" when
+        readers see it, else "Preview"."""
+        stage = article.stage
         if article.is_published:
-            status, label, url = "Published", "View", article.get_absolute_url()
+            label, url = "View", article.get_absolute_url()
         else:
-            status = "Scheduled" if article.is_scheduled else article.get_status_display()
             label, url = "Preview", article.get_preview_url()
-        return format_html('{}<br><a href="{}">{}</a>', status, url, label)
+        if stage == Stage.SCHEDULED:
+            left = newsroom_time.time_left(article.publish_at)
+            return format_html('{}<br>{}<br><a href="{}">{}</a>', stage.label, left, url, label)
+        return format_html('{}<br><a href="{}">{}</a>', stage.label, url, label)
 
     @admin.display(description="publish time", ordering="publish_at")
     def publish_column(self, article):
         if article.publish_at is None:
             return self.empty_value_display
-        when = timezone.localtime(article.publish_at)
-        return format_html("{}<br>{}", date_format(when, "j M Y"), date_format(when, "H:i"))
+        when = newsroom_time.local(article.publish_at)
+        return format_html(
+            '{}<br>{} <abbr title="{}">{}</abbr>',
+            date_format(when, "j M Y"),
+            date_format(when, "H:i"),
+            newsroom_time.zone_name(),
+            date_format(when, "T"),
+        )
+
+    @admin.display(description="when")
+    def publishing_times(self, article):
+        """When it goes live and comes down, in the newsroom's zone, with the time left."""
+        lines = _times_ahead(article, time_left=True) if article.pk else []
+        if article.pk and article.is_published and article.publish_at:
+            lines.insert(0, f"Published on {newsroom_time.when(article.publish_at)}.")
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)) or "—"
 
     @admin.action(description="Publish selected articles now", permissions=("publish",))
     def publish_selected(self, request, queryset):
@@ -222,6 +276,25 @@ class ArticleAdmin(
             f"Unpublished {len(queryset)} article{pluralize(len(queryset))}.",
             messages.SUCCESS,
         )
+
+
+def _times_ahead(article, time_left=False):
+    """“Will be published on Tue 1 Dec 2026, 14:00 (Europe/Minsk).” and the like
+    (with `time_left`: “…, in 3 hours.”)."""
+    now, lines = timezone.now(), []
+
+    def ahead(value):
+        when = newsroom_time.when(value)
+        return f"{when}, {newsroom_time.time_left(value, now)}." if time_left else f"{when}."
+
+    if article.is_scheduled:
+        lines.append(f"Will be published on {ahead(article.publish_at)}")
+    if article.status == Article.Status.PUBLISHED and article.unpublish_at:
+        if article.unpublish_at > now:
+            lines.append(f"Will be taken down on {ahead(article.unpublish_at)}")
+        else:
+            lines.append(f"Taken down on {newsroom_time.when(article.unpublish_at)}.")
+    return lines
 
 
 def _not_published_message(rough):
