@@ -265,7 +265,9 @@ def test_approve_and_schedule_from_the_admin(client, draft, writer, editor):
     client.force_login(editor)
     when = timezone.localtime() + datetime.timedelta(days=2)
     response = client.post(
-        _step_url(draft, "approve"), {"publish_at": when.strftime("%Y-%m-%dT%H:%M")}, follow=True
+        _step_url(draft, "approve"),
+        {"approve-publish_at": when.strftime("%Y-%m-%dT%H:%M")},
+        follow=True,
     )
     draft.refresh_from_db()
     assert draft.is_scheduled
@@ -275,7 +277,7 @@ def test_approve_and_schedule_from_the_admin(client, draft, writer, editor):
 def test_approve_with_a_time_past_keeps_what_was_typed(client, draft, writer, editor):
     workflow.submit_for_review(draft, by=writer)
     client.force_login(editor)
-    response = client.post(_step_url(draft, "approve"), {"publish_at": "2001-02-03T04:05"})
+    response = client.post(_step_url(draft, "approve"), {"approve-publish_at": "2001-02-03T04:05"})
     assert response.status_code == 400
     assert "2001-02-03T04:05" in response.content.decode()
     draft.refresh_from_db()

@@ -69,14 +69,14 @@ class ReviewStepsMixin:
             context["review"] = self._review_context(request, obj)
         return super().change_view(request, object_id, form_url, context)
 
-    def _review_context(self, request, obj, **forms_):
+    def _review_context(self, request, obj):
         name = f"admin:{self.opts.app_label}_{self.opts.model_name}"
         steps = workflow.available_steps(obj, request.user)
         return {
             "steps": {step: reverse(f"{name}_{step}", args=[obj.pk]) for step in steps},
             "sent_back": workflow.last_note(obj),
-            "approve_form": forms_.get("approve_form") or ApproveForm(),
-            "send_back_form": forms_.get("send_back_form") or SendBackForm(),
+            "approve_form": ApproveForm(prefix="approve"),
+            "send_back_form": SendBackForm(),
             "zone": newsroom_time.zone_name(),
         }
 
@@ -108,7 +108,7 @@ class ReviewStepsMixin:
 
     def approve_view(self, request, object_id):
         obj = self._article(request, object_id)
-        form = ApproveForm(request.POST or None)
+        form = ApproveForm(request.POST or None, prefix="approve")
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
