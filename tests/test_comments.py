@@ -571,7 +571,9 @@ def test_posting_touches_a_bounded_number_of_rows(client, seed_article, monkeypa
     writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
     counters = [sql for sql in writes if "articles_ratecounter" in sql]
     # One count per rate rule and identity (reader, address); Redis counts outside the database.
-    expected_counters = 0 if isinstance(caches["default"], RedisCache) else 2 * len(comments.POST_RULES)
+    expected_counters = (
+        0 if isinstance(caches["default"], RedisCache) else 2 * len(comments.POST_RULES)
+    )
     assert len(counters) == expected_counters, counters
     # The comment, its path, the article's count; sessions/messages storage at most one more.
     writes = [sql for sql in writes if sql not in counters]
