@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import signing
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.test import Client
@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import antispam, comments, moderation
-from articles.models import Article, BlockedEmail, Comment, CommentVote
-from articles.models import ratelimits
+from articles.models import Article, BlockedEmail, Comment, CommentVote, ratelimits
 from articles.models.comments import MAX_DEPTH
 from articles.readers import Reader
 
