@@ -166,6 +166,17 @@ def test_a_server_on_an_unmigrated_database_is_not_ready_until_migrate_runs(tmp_
     assert "/readyz" not in logged and "/healthz" not in logged  # ... probes are not
 
 
+def test_the_access_log_keeps_only_the_start_of_a_preview_links_token(tmp_path):
+    log = tmp_path / "access.log"
+    env = production_env(tmp_path, workers=1, GUNICORN_ACCESS_LOG=str(log))
+    manage(env, "migrate", "--noinput")
+    with gunicorn(env) as port:
+        request(port, "GET", "/preview/1/?token=opensthedraft1234567&x=1")
+    logged = log.read_text()
+    assert "/preview/1/?token=openst…&x=1" in logged
+    assert "opensthedraft1234567" not in logged
+
+
 def test_a_server_whose_database_cache_and_media_are_gone_says_so(tmp_path):
     media = tmp_path / "media"
     media.write_text("a file where the media folder should be")

@@ -19,9 +19,11 @@ NEWSROOM = [
     "articles_comment", "articles_blockedemail", "articles_articlerating",
     "articles_submission", "articles_pack", "articles_subscription", "articles_outgoingmail",
     "articles_articleredirect", "articles_sitesettings", "articles_mediaimage", "taggit_tag",
+    "articles_previewlink",
 ]  # fmt: skip
 WRITER_CAN_SEE = {
     "articles_article",
+    "articles_previewlink",
     "articles_mediaimage",
     "articles_category",
     "articles_author",
@@ -120,7 +122,12 @@ def test_every_admin_page_opens_for_a_superuser(client, seed_article):
 # --- Every mutating endpoint, for every role ---------------------------------------------
 
 # What writers may change (README: they write and edit their own drafts, add tags).
-WRITER_MAY = {("articles_article", "add"), ("articles_mediaimage", "add"), ("taggit_tag", "add")}
+WRITER_MAY = {
+    ("articles_article", "add"),
+    ("articles_mediaimage", "add"),
+    ("articles_previewlink", "add"),
+    ("taggit_tag", "add"),
+}
 
 
 def _all_people(client_factory):

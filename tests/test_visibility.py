@@ -41,7 +41,7 @@ def test_staff_preview_unpublished_articles_with_a_banner(client, state):
     client.force_login(make_editor())
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
-    assert "Preview." in response.content.decode()
+    assert "Preview: not published" in response.content.decode()
     assert 'name="robots" content="noindex"' in response.content.decode()
 
 
@@ -55,7 +55,7 @@ def test_published_article_shows_without_banner(client):
     article = ArticleFactory()
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
-    assert "Preview." not in response.content.decode()
+    assert "Preview: not published" not in response.content.decode()
 
 
 def test_scheduled_article_appears_by_itself_when_its_time_comes(client, monkeypatch):
