@@ -8,6 +8,7 @@ site) to its own address; a step refused says why in a message, a form refused
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -63,7 +64,7 @@ class ReviewStepsMixin:
         return [*steps, *super().get_urls()]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
+        obj = self.get_object(request, unquote(object_id))
         context = {**(extra_context or {})}
         if obj is not None:
             context["review"] = self._review_context(request, obj)
