@@ -47,7 +47,7 @@ def test_listing_page_numbers_never_fail(seed_article, value):
 @given(score=hostile_text)
 def test_rating_refuses_any_bad_score_with_a_4xx(seed_article, score):
     response = Client().post(reverse("articles:rate", args=[seed_article.pk]), {"score": score})
-    if score.strip() in {"1", "2", "3", "4", "5"}:
+    if score in {"1", "2", "3", "4", "5"}:  # what the stars send; " 1" is not one of them
         assert response.status_code in (302, 429)  # many examples share one address
     else:
         assert 400 <= response.status_code < 500
