@@ -222,6 +222,28 @@ def test_staff_previews_show_no_reader_forms(client, address):
     _assert_no_reader_forms(page)
 
 
+def test_a_story_taken_down_by_its_unpublish_time_previews_as_taken_down(client):
+    now = timezone.now()
+    gone = ArticleFactory(
+        status=Article.Status.PUBLISHED,
+        publish_at=now - datetime.timedelta(days=2),
+        unpublish_at=now - datetime.timedelta(hours=1),
+    )
+    client.force_login(make_editor())
+    page = client.get(gone.get_preview_url()).content.decode()
+    assert "Readers cannot see this article: it is taken down." in page
+
+
+def test_the_change_form_of_a_draft_offers_to_share_a_preview_link(client, seed_article):
+    draft = _draft()
+    client.force_login(make_editor())
+    page = client.get(reverse("admin:articles_article_change", args=[draft.pk])).content.decode()
+    share = f"{reverse('admin:articles_previewlink_add')}?article={draft.pk}"
+    assert f'<a href="{share}">Share a preview link</a>' in page
+    published = reverse("admin:articles_article_change", args=[seed_article.pk])
+    assert "Share a preview link" not in client.get(published).content.decode()
+
+
 def test_an_opened_passage_shows_no_form_on_a_staff_preview(client):
     draft = _draft()
     client.force_login(make_editor())

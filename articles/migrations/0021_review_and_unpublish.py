@@ -7,9 +7,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0020_move_images_into_library"),
     ]
-    # Preview links (0022, made in parallel) come after this one; once 0022 itself
-    # depends on 0021 this line can go.
-    run_before = [("articles", "0022_previewlink")]
 
     operations = [
         migrations.AddField(

@@ -11,8 +11,7 @@ from articles import roles
 
 class Migration(migrations.Migration):
     dependencies = [
-        # Re-chained after 0021 (review and unpublish) once both are in.
-        ("articles", "0020_move_images_into_library"),
+        ("articles", "0021_review_and_unpublish"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
