@@ -1,6 +1,7 @@
 from .agencies import Agency
 from .articles import Article
 from .blocklist import BlockedEmail
+from .bylines import ArticleByline as ArticleByline  # re-exported
 from .categories import Category
 from .comments import Comment, CommentVote
 from .corrections import ChangeNote

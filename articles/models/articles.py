@@ -11,6 +11,7 @@ from .. import pagecache, richtext, search
 from . import featured_image
 from .agencies import Agency
 from .article_queryset import ArticleQuerySet
+from .bylines import BylinesMixin
 from .categories import Category
 from .drafts import RoughDraftMixin
 from .media import LibraryImageField
@@ -24,6 +25,7 @@ BODY_EXTENSIONS = richtext.BODY_EXTENSIONS  # what the body editor offers
 
 class Article(
     featured_image.FeaturedImageMixin,
+    BylinesMixin,
     RoughDraftMixin,
     SchedulingMixin,
     RatingFiguresMixin,
@@ -248,8 +250,8 @@ class Article(
         return reverse("articles:detail", kwargs={"category_path": category_path, "slug": slug})
 
     def make_search_text(self):
-        # Tags change after the article is saved (admin forms save them last):
-        # whoever changes them calls `refresh_search_text()`.
+        # Tags and other authors change after the article is saved (admin forms save
+        # them last): whoever changes them calls `refresh_search_text()`.
         tags = [tag.name for tag in self.tags.all()] if self.pk else []
         return search.search_text(
             self.title,
@@ -257,7 +259,7 @@ class Article(
             self.body_text,
             " ".join(tags),
             self.category.name if self.category_id else "",
-            self.author.name if self.author_id else "",
+            " ".join(author.name for author in self.bylines()),
         )
 
     def publish(self, when=None):

@@ -3,7 +3,8 @@
 django-reversion stores each revision (who, when) and the article's fields in it
 (`Version`, Django's JSON serialization, agencies as ids). This row adds what kind of
 save made it (a review step too, with an editor's note), the tag names (taggit's
-manager is not serialized) and, for an autosave, the form as typed and the version
+manager is not serialized), the other authors' ids in order (`ArticleByline` rows,
+not the article's fields) and, for an autosave, the form as typed and the version
 that form was opened on.
 """
 
@@ -70,6 +71,9 @@ class ArticleRevision(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.SAVE)
     tags = models.JSONField(default=list, blank=True)
+    bylines = models.JSONField(
+        default=list, blank=True, help_text="The other authors' ids, in their order."
+    )
     form_data = models.JSONField(
         null=True, blank=True, help_text="An autosave: the change form as it was typed."
     )
