@@ -1,4 +1,5 @@
-"""Who sees an unpublished article: the writer who wrote it and the editors, nobody else.
+"""Who sees an unpublished article: the people on it (the writer who wrote it, a writer
+added to it) and the editors, nobody else.
 
 The matrix asks every public route and the admin's article pages about one draft, for
 each kind of person: the draft's title and body show only where they may see it.
@@ -15,7 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles import revisions
+from articles.models import Article, StoryMember
 from articles.submissions import accept_submission
 
 from .factories import (
@@ -34,8 +36,9 @@ pytestmark = pytest.mark.django_db
 TITLE = "Zanzibar ledger leak"
 BODY = "Nobody outside the desk has read this sentence."
 NEIGHBOUR = "Zanzibar harbour reopens"  # published, in the same section, tag and byline
-PEOPLE = ("reader", "contributor", "author", "other_writer", "editor")
-MAY_SEE = {"author", "editor"}
+# "on_story": a writer added to the story (`StoryMember`), neither its byline nor its creator.
+PEOPLE = ("reader", "contributor", "author", "on_story", "other_writer", "editor")
+MAY_SEE = {"author", "on_story", "editor"}
 
 
 @dataclass
@@ -63,8 +66,11 @@ def newsroom():
     )
     # Comments from when it was last on the site: a draft may have been published before.
     CommentFactory(article=draft, body=f"About {TITLE}.")
+    member = make_writer()
+    StoryMember.objects.create(article=draft, user=member, added_by=editor)
     clients = {person: Client() for person in PEOPLE}
-    for person, user in (("author", writer), ("other_writer", make_writer()), ("editor", editor)):
+    staff = {"author": writer, "on_story": member, "other_writer": make_writer(), "editor": editor}
+    for person, user in staff.items():
         clients[person].force_login(user)
     session = clients["contributor"].session
     session["submission_token"] = SubmissionFactory().token
@@ -102,7 +108,9 @@ def _post_data():
 # "change"   a comment's edit page: 404 for those who may not see the draft;
 # "admin"    an admin page about the draft: 200 with it, else no page (redirect or 403);
 # "admin-redirect" "View on site": to the draft's address only for those who may see it;
-# "admin-listing" an admin list: the draft is in it only for those who may see it.
+# "admin-listing" an admin list: the draft is in it only for those who may see it;
+# "admin-endpoint" an admin endpoint about the draft (autosave, heartbeat, a review step):
+#            it answers those who may see it, the others get no answer about it.
 ROUTES = [
     ("article page", "page", "get", lambda d: d.get_absolute_url()),
     ("preview by id", "page", "get", lambda d: reverse("articles:preview", args=[d.pk])),
@@ -181,6 +189,39 @@ ROUTES = [
         "get",
         lambda d: reverse("admin:articles_article_history", args=[d.pk]),
     ),
+    (
+        "admin compare",
+        "admin",
+        "get",
+        lambda d: (
+            reverse("admin:articles_article_compare", args=[d.pk])
+            + f"?a={revisions.ensure_version(d)}"
+        ),
+    ),
+    (
+        "admin autosave",
+        "admin-endpoint",
+        "post",
+        lambda d: reverse("admin:articles_article_autosave", args=[d.pk]),
+    ),
+    (
+        "admin heartbeat",
+        "admin-endpoint",
+        "post",
+        lambda d: reverse("admin:articles_article_presence", args=[d.pk]),
+    ),
+    (
+        "admin submit for review",
+        "admin-endpoint",
+        "post",
+        lambda d: reverse("admin:articles_article_submit_for_review", args=[d.pk]),
+    ),
+    (
+        "admin preview link form",
+        "admin",
+        "get",
+        lambda d: reverse("admin:articles_previewlink_add") + f"?article={d.pk}",
+    ),
     ("admin view on site", "admin-redirect", "get", lambda d: _view_on_site(d)),
     (
         "admin list",
@@ -254,6 +295,9 @@ def test_a_draft_shows_only_to_its_author_and_the_editors(newsroom, person, kind
             assert (response.status_code, shows_draft) == (200, True)
         else:
             assert response.status_code in (302, 403, 404) and not shows_draft
+    elif kind == "admin-endpoint":
+        refused = response.status_code in (403, 404) or "/login/" in response.get("Location", "")
+        assert refused is not may_see and (may_see or not shows_draft)
     elif kind == "admin-redirect":
         assert response.status_code in ((302,) if may_see else (302, 404))
         assert shows_draft is may_see

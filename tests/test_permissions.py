@@ -271,3 +271,43 @@ def test_public_posts_need_a_csrf_token_whoever_sends_them(seed_article, name, t
             assert "no longer change this comment" in accepted.content.decode(), role
         else:
             assert accepted.status_code != 403, (role, accepted.status_code)
+
+
+@pytest.mark.parametrize(
+    ("person", "may_add"),
+    [
+        ("reader", False),
+        ("contributor", False),
+        ("on_story", False),
+        ("other_writer", False),
+        ("editor", True),
+    ],
+)
+def test_only_editors_put_people_on_a_story(client, person, may_add):
+    """Widening an embargo is the desk's call (articles/admin/story_people.py)."""
+    from articles.models import Article, StoryMember
+
+    from .factories import ArticleFactory, SubmissionFactory, article_admin_data
+
+    writer, colleague = make_writer(), make_writer()
+    draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None, created_by=writer)
+    user = {
+        "reader": UserFactory(),
+        "contributor": None,
+        "on_story": writer,
+        "other_writer": make_writer(),
+        "editor": make_editor(),
+    }[person]
+    if user is None:
+        session = client.session
+        session["submission_token"] = SubmissionFactory().token
+        session.save()
+    else:
+        client.force_login(user)
+    data = article_admin_data(draft) | {
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-0-user": str(colleague.pk),
+    }
+    client.post(reverse("admin:articles_article_change", args=[draft.pk]), data)
+    assert StoryMember.objects.filter(article=draft, user=colleague).exists() is may_add

@@ -92,3 +92,43 @@ def test_the_compiled_lookup_by_address_finds_exactly_what_published_finds(state
     assert (found == article) is Article.objects.published().filter(pk=article.pk).exists()
     assert found is None or (found.title, found.publish_at) == (article.title, article.publish_at)
     assert Article.objects.published_at(elsewhere.category_id, article.slug) is None
+
+
+@pytest.mark.parametrize("state", HIDDEN, ids=lambda s: s["status"] + s.get("publish_at", ""))
+@pytest.mark.parametrize(
+    ("person", "sees"),
+    [
+        ("reader", False),
+        ("contributor", False),
+        ("on_story", True),
+        ("other_writer", False),
+        ("editor", True),
+    ],
+)
+def test_an_unpublished_story_shows_to_the_people_on_it_and_the_editors(
+    client, state, person, sees
+):
+    from articles.models import StoryMember
+
+    from .factories import SubmissionFactory, make_writer
+
+    article = _make(**state)
+    member = make_writer()
+    StoryMember.objects.create(article=article, user=member)
+    user = {
+        "reader": UserFactory(),
+        "contributor": None,
+        "on_story": member,
+        "other_writer": make_writer(),
+        "editor": make_editor(),
+    }[person]
+    if user is None:
+        session = client.session
+        session["submission_token"] = SubmissionFactory().token
+        session.save()
+    else:
+        client.force_login(user)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == (200 if sees else 404)
+    assert (article.title in response.content.decode()) is sees
+    assert Article.objects.visible_to(user or UserFactory()).filter(pk=article.pk).exists() is sees

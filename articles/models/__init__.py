@@ -14,8 +14,10 @@ from .ratings import ArticleRating
 from .redirects import ArticleRedirect
 from .revisions import ArticleRevision
 from .site import SiteSettings
+from .story_people import StoryMember as StoryMember  # re-exported
 from .submissions import Pack, Submission, SubmissionEvent, SubmissionImage
 from .subscriptions import Subscription
+from .suggestions import ChangeSuggestion as ChangeSuggestion  # re-exported
 
 __all__ = [
     "Agency",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from .. import roles, search
 from . import featured_image
 from .scheduling import PUBLISHED, published_q, stage_q, taken_down_q
+from .story_people import StoryMember
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -41,15 +42,16 @@ class ArticleQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """What `user` may read on the site, previews included: published articles, and
-        the unpublished ones to editors and to the staff writer who wrote them.
+        the unpublished ones to editors and to the people on them (`on_story`).
 
-        Writers keep out of each other's drafts, as WordPress's authors do.
+        An unpublished story is under embargo: the rest of the newsroom keeps out of it,
+        as WordPress's authors keep out of each other's drafts.
         """
         if not (user.is_staff or user.is_superuser):
             return self.published()
         if roles.can_publish(user):
             return self.all()
-        return self.filter(_is_published() | _is_written_by(user))
+        return self.filter(_is_published() | _is_on_story(user))
 
     def for_listing(self):
         return self.select_related("category", "author", "image")
@@ -79,8 +81,12 @@ class ArticleQuerySet(models.QuerySet):
         return min((t for t in times.values() if t is not None), default=None)
 
     def written_by(self, user):
-        """Articles the user started or carries the byline of."""
-        return self.filter(_is_written_by(user))
+        """The articles a writer works on in the admin: those they are on (`on_story`)."""
+        return self.on_story(user)
+
+    def on_story(self, user):
+        """Articles `user` is on: started, carries the byline of, or was added to."""
+        return self.filter(_is_on_story(user))
 
     def search(self, query):
         """Articles matching a reader's query (see `articles.search`), best first."""
@@ -99,8 +105,13 @@ def _is_published(now=None):
     return published_q(now)
 
 
-def _is_written_by(user):
-    return models.Q(created_by=user) | models.Q(author__user=user)
+def _is_on_story(user):
+    """Its creator, its byline's account, or a member (`StoryMember`); an `Exists`, so
+    that a story with many people is still one row."""
+    if user.pk is None:
+        return models.Q(pk__in=[])
+    members = StoryMember.objects.filter(article=models.OuterRef("pk"), user=user)
+    return models.Q(created_by=user) | models.Q(author__user=user) | models.Exists(members)
 
 
 # Stand-ins that mark where each of the request's values goes in the compiled query.
