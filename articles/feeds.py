@@ -1,8 +1,9 @@
 """
 RSS 2.0 and Atom feeds of published articles: the whole magazine, a section
 (with its subsections), a tag and an author. Items carry the full body or the
-summary, as MAGAZINE_FEED_FULL_TEXT says. A feed costs the same few queries
-whatever its length: the feed's subject, the articles, and their tags.
+summary, as MAGAZINE_FEED_FULL_TEXT says, and name every author. A feed costs the
+same few queries whatever its length: the feed's subject, the articles, their tags
+and their other authors.
 
 An article's approved comments have their own feed, newest first, and so do the
 site's corrections.
@@ -17,6 +18,7 @@ from django.utils.text import Truncator
 from taggit.models import Tag
 
 from .models import Article, Author, Category, ChangeNote, Comment, SiteSettings
+from .models.bylines import by_author_q, with_bylines
 
 
 class LatestArticlesFeed(Feed):
@@ -35,7 +37,7 @@ class LatestArticlesFeed(Feed):
         return self.articles(obj)[: settings.MAGAZINE_FEED_ITEMS]
 
     def articles(self, obj):
-        return Article.objects.published().for_listing().prefetch_related("tags")
+        return Article.objects.published().for_listing().prefetch_related("tags", with_bylines())
 
     def item_title(self, article):
         return article.title
@@ -53,7 +55,7 @@ class LatestArticlesFeed(Feed):
         return article.modified_at
 
     def item_author_name(self, article):
-        return article.author.name
+        return article.byline_names  # every author: "A, B and C"
 
     def item_categories(self, article):
         return [tag.name for tag in article.tags.all()]
@@ -109,7 +111,7 @@ class AuthorFeed(LatestArticlesFeed):
         return author.bio or f"The latest articles by {author.name}."
 
     def articles(self, author):
-        return super().articles(author).filter(author=author)
+        return super().articles(author).filter(by_author_q(author))
 
 
 class ArticleCommentsFeed(Feed):

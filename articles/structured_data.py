@@ -74,12 +74,17 @@ def news_article(article, request, *, site_name, agencies, tags, notes=()):
         "keywords": [tag.name for tag in tags],
         "isAccessibleForFree": True,
     }
-    if article.author_id:  # a rough draft's preview may have no byline yet
-        data["author"] = {
-            "@type": "Person",
-            "name": article.author.name,
-            "url": request.build_absolute_uri(article.author.get_absolute_url()),
-        }
+    # Every author in byline order (Ghost lists only the first, TryGhost/Ghost#16001);
+    # a rough draft's preview may have no byline yet.
+    if authors := article.bylines():
+        data["author"] = [
+            {
+                "@type": "Person",
+                "name": author.name,
+                "url": request.build_absolute_uri(author.get_absolute_url()),
+            }
+            for author in authors
+        ]
     if article.category_id:
         data["articleSection"] = article.category.name
     if corrections := [n for n in notes if n.kind == n.Kind.CORRECTION]:

@@ -111,11 +111,13 @@ def test_article_json_ld_has_what_search_engines_require(client, seed_article):
     assert news["description"] == seed_article.description
     assert news["datePublished"].startswith("2021-02-22T09:00:00")
     assert news["dateModified"]
-    assert news["author"] == {
-        "@type": "Person",
-        "name": "Open Magazine Newsroom",
-        "url": "http://testserver/author/newsroom/",
-    }
+    assert news["author"] == [
+        {
+            "@type": "Person",
+            "name": "Open Magazine Newsroom",
+            "url": "http://testserver/author/newsroom/",
+        }
+    ]
     assert news["publisher"]["@type"] == "Organization"
     assert news["publisher"]["name"] == "Open Magazine"
     assert news["articleSection"] == "Russia"

@@ -54,10 +54,16 @@ class BylinesMixin:
     def bylines(self):
         """[lead author, then the others in order]; a rough draft may have none.
 
-        Uses `co_bylines` as prefetched (`with_bylines()`), else one query.
+        The other authors come from `co_bylines` as prefetched (`with_bylines()`, as
+        lists do), else from one query whose result the instance keeps the same way, so
+        that the page and its JSON-LD share it.
         """
         lead = [self.author] if self.author_id else []
-        others = [b.author for b in self.co_bylines.all()] if self.pk else []
+        if self.pk is None:
+            return lead
+        if "co_bylines" not in getattr(self, "_prefetched_objects_cache", {}):
+            models.prefetch_related_objects([self], with_bylines())
+        others = [b.author for b in self.co_bylines.all()]
         return lead + [a for a in others if a.pk != self.author_id]
 
     @property
@@ -79,6 +85,13 @@ class BylinesMixin:
 
     def co_author_ids(self):
         return list(self.co_bylines.values_list("author_id", flat=True))
+
+
+def by_author_q(author):
+    """Articles `author` is on: as the lead byline or as one of the others."""
+    return models.Q(author=author) | models.Q(
+        pk__in=ArticleByline.objects.filter(author=author).values("article_id")
+    )
 
 
 def join_names(names):

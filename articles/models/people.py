@@ -37,12 +37,18 @@ class Author(models.Model):
         new_avatar = images.store_new_upload(self, "avatar")
         old_name = self.stored_name()
         super().save(*args, **kwargs)
+        co_written = self.articles.model.objects.filter(co_bylines__author=self)
         if old_name is not None and old_name != self.name:
             self.articles.refresh_search_text()
+            co_written.refresh_search_text()
         if new_avatar:
             images.make_renditions(self.avatar)
-        # Bylines: on every listing, and on this author's articles.
-        pagecache.invalidate("articles", f"author:{self.pk}")
+        # Bylines: on every listing, on this author's articles and on those they co-wrote.
+        pagecache.invalidate(
+            "articles",
+            f"author:{self.pk}",
+            *(pagecache.article_page(pk) for pk in co_written.values_list("pk", flat=True)),
+        )
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})

@@ -11,6 +11,7 @@ from taggit.models import Tag, TaggedItem
 
 from .. import fragments, pagecache, pagination, structured_data
 from ..models import Article, Author, Category, SiteSettings
+from ..models.bylines import by_author_q, with_bylines
 from ..models.comments import comments_open
 from ..readers import get_reader
 from . import comment_section, inline, ratings
@@ -80,7 +81,10 @@ class AuthorView(ArticleListMixin, ListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(author=self.author)
+        # Lead byline or one of the others; each card names them all (one query more).
+        return (
+            super().get_queryset().filter(by_author_q(self.author)).prefetch_related(with_bylines())
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
