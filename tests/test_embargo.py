@@ -130,3 +130,17 @@ def test_the_librarys_used_in_names_no_draft_a_writer_is_not_on():
     )
     assert page.status_code == 200
     assert TITLE not in page.content.decode()
+
+
+def test_a_writer_on_the_second_byline_sees_the_draft_and_others_do_not():
+    from articles.models import ArticleByline
+
+    from .factories import AuthorFactory
+
+    writer = make_writer()
+    draft = ArticleFactory(title=TITLE, status=Article.Status.DRAFT, publish_at=None)
+    ArticleByline.objects.create(article=draft, author=AuthorFactory(user=writer))
+    assert TITLE in _signed_in(writer).get(draft.get_absolute_url()).content.decode()
+    assert _signed_in(make_writer()).get(draft.get_absolute_url()).status_code == 404
+    changelist = _signed_in(writer).get(reverse("admin:articles_article_changelist"))
+    assert TITLE in changelist.content.decode()

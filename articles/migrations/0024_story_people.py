@@ -11,7 +11,7 @@ from articles import roles
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0022_previewlink"),
+        ("articles", "0023_bylines"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

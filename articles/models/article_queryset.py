@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .. import roles, search
 from . import featured_image
+from .bylines import ArticleByline
 from .scheduling import PUBLISHED, published_q, stage_q, taken_down_q
 from .story_people import StoryMember
 
@@ -106,12 +107,19 @@ def _is_published(now=None):
 
 
 def _is_on_story(user):
-    """Its creator, its byline's account, or a member (`StoryMember`); an `Exists`, so
-    that a story with many people is still one row."""
+    """Its creator, its bylines' accounts (the lead's and the others', `ArticleByline`)
+    or a member (`StoryMember`); `Exists`, so that a story with many people is one row."""
     if user.pk is None:
         return models.Q(pk__in=[])
-    members = StoryMember.objects.filter(article=models.OuterRef("pk"), user=user)
-    return models.Q(created_by=user) | models.Q(author__user=user) | models.Exists(members)
+    story = models.OuterRef("pk")
+    members = StoryMember.objects.filter(article=story, user=user)
+    bylines = ArticleByline.objects.filter(article=story, author__user=user)
+    return (
+        models.Q(created_by=user)
+        | models.Q(author__user=user)
+        | models.Exists(bylines)
+        | models.Exists(members)
+    )
 
 
 # Stand-ins that mark where each of the request's values goes in the compiled query.
