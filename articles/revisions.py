@@ -2,7 +2,7 @@
 
 Storage is django-reversion's (a `Revision` with who and when, a `Version` with the
 article's editable fields as JSON); `ArticleRevision` adds the kind of save, the tag
-names and an autosave's form as typed. Every save path records one: the admin's form
+names, the other authors (ids in byline order) and an autosave's form as typed. Every save path records one: the admin's form
 (`articles.publishing.save_article`), its actions, a restore and accepting a
 submission. An autosave is stored as a revision only, so what readers see never
 changes before an editor saves.
@@ -22,7 +22,7 @@ from django.utils import timezone
 from reversion.models import Revision
 
 from . import diffs, richtext
-from .models import Article, ArticleRevision
+from .models import Article, ArticleRevision, Author
 from .models.revisions import REVISION_FIELDS
 
 Kind = ArticleRevision.Kind
@@ -37,6 +37,7 @@ RESTORED_FIELDS = (
     "author",
     "agencies",
     "tags",
+    "bylines",
     "image",
     "image_alt",
     "image_caption",
@@ -44,13 +45,15 @@ RESTORED_FIELDS = (
     "seo_title",
     "meta_description",
 )
-SNAPSHOT_FIELDS = (*REVISION_FIELDS, "tags")
+SNAPSHOT_FIELDS = (*REVISION_FIELDS, "tags", "bylines")
 
 
 def record(article, by=None, kind=Kind.SAVE, **meta):
-    """Store the article as it is now (tags and agencies from the database) as a revision."""
+    """Store the article as it is now (tags, agencies and other authors from the
+    database) as a revision."""
     tags = meta.pop("tags", None)
     agencies = meta.pop("agencies", None)
+    bylines = meta.pop("bylines", None)
     with reversion.create_revision(manage_manually=True):
         reversion.add_to_revision(article)
         reversion.set_user(by if by is not None and by.pk else None)
@@ -60,6 +63,7 @@ def record(article, by=None, kind=Kind.SAVE, **meta):
             article=article,
             kind=kind,
             tags=sorted(tags if tags is not None else article.tags.names()),
+            bylines=bylines if bylines is not None else article.co_author_ids(),
             **meta,
         )
     saved = ArticleRevision.objects.filter(article=article).latest("pk")
@@ -69,12 +73,14 @@ def record(article, by=None, kind=Kind.SAVE, **meta):
 
 
 def amend_relations(article):
-    """The admin saves tags and agencies after the article: its newest revision learns them."""
+    """The admin saves tags, agencies and other authors after the article: its newest
+    revision learns them."""
     latest = ArticleRevision.objects.saved().filter(article=article).first()
     if latest is None:
         return
     latest.tags = sorted(article.tags.names())
-    latest.save(update_fields=["tags"])
+    latest.bylines = article.co_author_ids()
+    latest.save(update_fields=["tags", "bylines"])
     _store_agencies(latest, list(article.agencies.values_list("pk", flat=True)))
 
 
@@ -176,6 +182,7 @@ def snapshot(article):
         else:
             values[name] = plain(field, getattr(article, field.attname))
     values["tags"] = sorted(article.tags.names())
+    values["bylines"] = article.co_author_ids()
     return values
 
 
@@ -188,6 +195,7 @@ def snapshot_of(saved):
         value = stored.get(field.attname, [] if field.many_to_many else None)
         values[name] = sorted(value) if field.many_to_many else plain(field, value)
     values["tags"] = sorted(saved.tags)
+    values["bylines"] = list(saved.bylines or [])  # in order: the order is the byline's
     return values
 
 
@@ -233,6 +241,8 @@ def apply(article, saved):
     for name in RESTORED_FIELDS:
         if name == "tags":
             article.tags.set(values["tags"])
+        elif name == "bylines":
+            article.set_co_authors(values["bylines"])  # those still in the newsroom
         elif name == "agencies":
             article.agencies.set(values["agencies"])
         elif name == "image":
@@ -256,6 +266,8 @@ def _restore_image(article, image_id):
 def label(name):
     if name == "tags":
         return "Tags"
+    if name == "bylines":
+        return "Other authors"
     return str(Article._meta.get_field(name).verbose_name).capitalize()
 
 
@@ -265,6 +277,9 @@ def display(name, value):
         return diffs.visible_text(value)
     if name == "tags":
         return ", ".join(value or [])
+    if name == "bylines":
+        names = dict(Author.objects.filter(pk__in=value or []).values_list("pk", "name"))
+        return ", ".join(names[pk] for pk in value or [] if pk in names)
     if isinstance(value, File):
         return f"A new upload: {value.name}"
     field = Article._meta.get_field(name)

@@ -52,7 +52,10 @@ def test_roles_exist_with_publishing_only_for_editors():
 def test_writer_can_write_a_draft_and_send_it_for_review(client):
     writer = make_writer()
     client.force_login(writer)
-    response = client.post(reverse("admin:articles_article_add"), _form_data())
+    # A writer bylines only themselves (tests/test_bylines.py).
+    response = client.post(
+        reverse("admin:articles_article_add"), _form_data(author=AuthorFactory(user=writer).pk)
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     article = Article.objects.get(slug="a-writers-story")
     assert article.status == Article.Status.DRAFT
@@ -66,7 +69,10 @@ def test_writer_can_write_a_draft_and_send_it_for_review(client):
 def test_writer_cannot_publish_through_the_change_form(client):
     writer = make_writer()
     client.force_login(writer)
-    client.post(reverse("admin:articles_article_add"), _form_data(status="published"))
+    client.post(
+        reverse("admin:articles_article_add"),
+        _form_data(status="published", author=AuthorFactory(user=writer).pk),
+    )
     # The writer's form has no status: the story is stored as a draft.
     assert Article.objects.get(slug="a-writers-story").status == Article.Status.DRAFT
 
@@ -76,7 +82,11 @@ def test_writer_cannot_schedule_by_posting_a_publish_time(client):
     client.force_login(writer)
     client.post(
         reverse("admin:articles_article_add"),
-        _form_data(publish_at_0="2030-01-01", publish_at_1="10:00:00"),
+        _form_data(
+            publish_at_0="2030-01-01",
+            publish_at_1="10:00:00",
+            author=AuthorFactory(user=writer).pk,
+        ),
     )
     assert Article.objects.get(slug="a-writers-story").publish_at is None
 

@@ -8,9 +8,9 @@ import feedparser
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, ArticleByline
+from articles.models import Article, ArticleByline, ArticleRevision, Category
 
-from .factories import ArticleFactory, AuthorFactory
+from .factories import ArticleFactory, AuthorFactory, make_editor, make_writer
 from .helpers import COUNTS_A_FRESH_RENDER, page_queries
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +128,182 @@ def test_author_pages_cost_the_same_with_5_and_50_co_written_stories(client, url
     with_five = page_queries(client, url)
     _fill(45, author)
     assert page_queries(client, url) == with_five
+
+
+# The article form: other authors in order, and who may byline whom.
+
+
+def _article_form(article=None, others=(), **overrides):
+    """What the admin's article form posts, with the "Other authors" rows."""
+    category = Category.objects.get(path="world/russia")
+    data = {
+        "title": article.title if article else "A story by two",
+        "slug": article.slug if article else "a-story-by-two",
+        "standfirst": "",
+        "body": "<p>Text.</p>",
+        "category": category.pk,
+        "author": article.author_id if article else "",
+        "tags": "",
+        "status": "draft",
+        "image_alt": "",
+        "image_caption": "",
+        "image_credit": "",
+        "seo_title": "",
+        "meta_description": "",
+        "comments_enabled": "on",
+        "rating_enabled": "on",
+        "publish_at_0": "",
+        "publish_at_1": "",
+        "feedback_questions-TOTAL_FORMS": "0",
+        "feedback_questions-INITIAL_FORMS": "0",
+        "co_bylines-TOTAL_FORMS": str(len(others)),
+        "co_bylines-INITIAL_FORMS": "0",
+    }
+    for n, (author, position) in enumerate(others):
+        data[f"co_bylines-{n}-author"] = author.pk
+        data[f"co_bylines-{n}-position"] = position
+    return data | overrides
+
+
+def _errors(response):
+    return _text(response.content.decode())
+
+
+def test_editor_adds_other_authors_in_order_guest_authors_too(client):
+    client.force_login(make_editor())
+    lead, guest, staff = (
+        AuthorFactory(name="Ann Lee"),
+        AuthorFactory(name="Guest Writer"),
+        AuthorFactory(name="Bob Ray", user=make_writer()),
+    )
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        _article_form(author=lead.pk, others=[(staff, 2), (guest, 1)]),
+    )
+    assert response.status_code == 302, _errors(response)[:3000]
+    article = Article.objects.get(slug="a-story-by-two")
+    assert article.byline_names == "Ann Lee, Guest Writer and Bob Ray"
+    assert guest.user is None
+
+
+def test_editor_is_refused_the_lead_as_another_author_too(client):
+    client.force_login(make_editor())
+    lead = AuthorFactory(name="Ann Lee")
+    response = client.post(
+        reverse("admin:articles_article_add"), _article_form(author=lead.pk, others=[(lead, 1)])
+    )
+    assert response.status_code == 200
+    assert "Ann Lee is the lead byline already." in _errors(response)
+    assert not Article.objects.filter(slug="a-story-by-two").exists()
+
+
+def test_writer_is_offered_only_their_own_byline(client):
+    writer = make_writer()
+    own = AuthorFactory(name="Wanda Writer", user=writer)
+    AuthorFactory(name="Eddie Editor", user=make_editor())
+    AuthorFactory(name="Guest Writer")
+    client.force_login(writer)
+    page = client.get(reverse("admin:articles_article_add")).content.decode()
+    assert "Wanda Writer" in page
+    assert "Eddie Editor" not in page and "Guest Writer" not in page
+    assert f'<option value="{own.pk}" selected>Wanda Writer</option>' in page
+
+
+@pytest.mark.parametrize("where", ["lead", "other"])
+def test_writer_cannot_byline_someone_else_in_a_crafted_post(client, where):
+    writer = make_writer()
+    own = AuthorFactory(name="Wanda Writer", user=writer)
+    editor = AuthorFactory(name="Eddie Editor", user=make_editor())
+    client.force_login(writer)
+    data = (
+        _article_form(author=editor.pk)
+        if where == "lead"
+        else _article_form(author=own.pk, others=[(editor, 1)])
+    )
+    response = client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    assert "You can put only your own byline on a story" in _errors(response)
+    assert not Article.objects.filter(slug="a-story-by-two").exists()
+    assert 'value="A story by two"' in response.content.decode()  # what was typed
+
+
+def test_writer_keeps_the_bylines_an_editor_put_on_their_story(client):
+    writer = make_writer()
+    AuthorFactory(name="Wanda Writer", user=writer)
+    article, (_ann, bob) = _co_written(
+        "Ann Lee", "Bob Ray", created_by=writer, status=Article.Status.DRAFT, publish_at=None
+    )
+    client.force_login(writer)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = _article_form(article, title="Retitled")
+    row = article.co_bylines.get()
+    data |= {
+        "co_bylines-TOTAL_FORMS": "1",
+        "co_bylines-INITIAL_FORMS": "1",
+        "co_bylines-0-id": row.pk,
+        "co_bylines-0-author": bob.pk,
+        "co_bylines-0-position": "1",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, _errors(response)[:3000]
+    article.refresh_from_db()
+    assert (article.title, article.byline_names) == ("Retitled", "Ann Lee and Bob Ray")
+
+
+def test_a_form_without_the_other_authors_leaves_them(client):
+    client.force_login(make_editor())
+    article, _ = _co_written("Ann Lee", "Bob Ray", status=Article.Status.DRAFT, publish_at=None)
+    data = _article_form(article, title="Retitled")
+    del data["co_bylines-TOTAL_FORMS"], data["co_bylines-INITIAL_FORMS"]
+    response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    assert response.status_code == 302, _errors(response)[:3000]
+    assert Article.objects.get(pk=article.pk).byline_names == "Ann Lee and Bob Ray"
+
+
+def test_writers_read_only_view_of_a_published_story_shows_it_rendered(client):
+    writer = make_writer()
+    article = ArticleFactory(created_by=writer, body="<p>First <strong>bold</strong> words.</p>")
+    client.force_login(writer)
+    page = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<strong>bold</strong> words." in html
+    assert "&lt;p&gt;" not in html and "&lt;strong&gt;" not in html
+
+
+def test_author_admin_shows_the_account_behind_a_byline(client):
+    client.force_login(make_editor())
+    writer = make_writer(username="wanda")
+    AuthorFactory(name="Wanda Writer", user=writer)
+    AuthorFactory(name="Guest Writer")
+    page = client.get(reverse("admin:articles_author_changelist")).content.decode()
+    assert f'<a href="{reverse("admin:auth_user_change", args=[writer.pk])}">wanda</a>' in page
+    assert "Guest author (no account)" in page
+
+
+def test_history_keeps_the_other_authors_and_restore_brings_them_back(client):
+    client.force_login(make_editor())
+    article, (_ann, bob) = _co_written(
+        "Ann Lee", "Bob Ray", status=Article.Status.DRAFT, publish_at=None
+    )
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    row = article.co_bylines.get()
+    first = _article_form(article) | {
+        "co_bylines-TOTAL_FORMS": "1",
+        "co_bylines-INITIAL_FORMS": "1",
+        "co_bylines-0-id": row.pk,
+        "co_bylines-0-author": bob.pk,
+        "co_bylines-0-position": "1",
+    }
+    assert client.post(url, first).status_code == 302
+    saved = ArticleRevision.objects.saved().filter(article=article).first()
+    assert saved.bylines == [bob.pk]
+    assert client.post(url, first | {"co_bylines-0-DELETE": "on"}).status_code == 302
+    assert Article.objects.get(pk=article.pk).byline_names == "Ann Lee"
+    assert ArticleRevision.objects.saved().filter(article=article).first().bylines == []
+    client.post(reverse("admin:articles_article_restore", args=[article.pk, saved.pk]))
+    assert Article.objects.get(pk=article.pk).byline_names == "Ann Lee and Bob Ray"
+    compare = client.get(
+        reverse("admin:articles_article_compare", args=[article.pk]), {"a": saved.pk}
+    )
+    assert compare.status_code == 200

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db.models.functions import Lower
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -15,6 +16,7 @@ from ..models import Agency, Article, Author, Category, SiteSettings
 from ..models.scheduling import Stage
 from . import media as library_admin  # noqa: F401 (registers the library's admin)
 from .body_media import LibraryImagesMixin
+from .bylines import BylinesAdminMixin
 from .editing import ArticleEditingMixin
 from .inline import InlineFeedbackMixin
 from .ratings import RatingFiguresMixin
@@ -59,10 +61,20 @@ class CategoryAdmin(admin.ModelAdmin):
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
     form = AuthorAdminForm
-    list_display = ("name", "slug", "user")
-    search_fields = ("name", "slug")
+    list_display = ("name", "slug", "account")
+    list_filter = (("user", admin.EmptyFieldListFilter),)
+    list_select_related = ("user",)
+    search_fields = ("name", "slug", "user__username", "user__email")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("user",)
+
+    @admin.display(description="signs in as", ordering="user__username")
+    def account(self, author):
+        """The user account behind the byline, or that it is a guest's."""
+        if author.user is None:
+            return "Guest author (no account)"
+        url = reverse("admin:auth_user_change", args=[author.user.pk])
+        return format_html('<a href="{}">{}</a>', url, author.user.get_username())
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -88,6 +100,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(
+    BylinesAdminMixin,
     ReviewStepsMixin,
     ArticleEditingMixin,
     LibraryImagesMixin,

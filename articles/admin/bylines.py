@@ -1,0 +1,166 @@
+"""Bylines on the article form: the lead byline, "Other authors" in order, and who may
+put which name on a story.
+
+A writer bylines only themselves (WordPress's contributors cannot pick another author
+either): for them the lead byline and the other authors offer their own Author profile
+(and names the story already carries, so that saving keeps them), and a crafted POST
+naming someone else gets a form error. Editors byline anyone, guest authors without an
+account too. A writer's read-only view of a published story shows its body rendered.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Q
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from .. import roles
+from ..models import ArticleByline, Author
+
+ONLY_YOUR_BYLINE = (
+    "You can put only your own byline on a story: choose your name, or ask an editor "
+    "to add another author."
+)
+
+
+def byline_choices(user, keep=()):
+    """The authors `user` may put on a story: anyone for editors; for writers their own
+    profile and the authors in `keep` (those the story carries already)."""
+    if roles.can_publish(user):
+        return Author.objects.all()
+    return Author.objects.filter(Q(user=user) | Q(pk__in=[pk for pk in keep if pk]))
+
+
+def writers_byline_field(user, keep, field):
+    """A plain choice of the authors a writer may use, refusing any other."""
+    return forms.ModelChoiceField(
+        queryset=byline_choices(user, keep),
+        required=field.required,
+        label=field.label,
+        help_text=field.help_text,
+        error_messages={"invalid_choice": ONLY_YOUR_BYLINE},
+    )
+
+
+class BylineFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        total = f"{self.prefix}-{TOTAL_FORM_COUNT}"
+        if self.is_bound and total not in self.data:
+            # A form posted without this section (a script, a page opened before it
+            # existed) leaves the other authors as they are.
+            self.data = self.data.copy()
+            self.data.update({total: "0", f"{self.prefix}-{INITIAL_FORM_COUNT}": "0"})
+
+    def clean(self):
+        super().clean()
+        lead = self.instance.author_id
+        for form in self.forms:
+            author = form.cleaned_data.get("author") if hasattr(form, "cleaned_data") else None
+            if author is not None and author.pk == lead and not self._should_delete_form(form):
+                form.add_error(
+                    "author",
+                    forms.ValidationError(
+                        "%(name)s is the lead byline already.",
+                        code="lead_also_other_author",
+                        params={"name": author.name},
+                    ),
+                )
+
+
+class ArticleBylineInline(admin.TabularInline):
+    """ "Other authors", after the lead byline, ordered by their position number."""
+
+    model = ArticleByline
+    formset = BylineFormSet
+    fields = ("author", "position")
+    extra = 1
+    verbose_name = "other author"
+    verbose_name_plural = "Other authors"
+
+    def _article_admin(self):
+        return self.admin_site.get_model_admin(self.parent_model)
+
+    # Whoever may change the article may change its other authors (the names they may
+    # use are limited below): no permission of its own.
+
+    def has_view_permission(self, request, obj=None):
+        return self._article_admin().has_view_or_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._article_admin().has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._article_admin().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._article_admin().has_change_permission(request, obj)
+
+    def get_autocomplete_fields(self, request):
+        return ("author",) if roles.can_publish(request.user) else ()
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields.get("author")
+        if field is not None and not roles.can_publish(request.user):
+            keep = obj.co_author_ids() if obj is not None else []
+            formset.form.base_fields["author"] = writers_byline_field(request.user, keep, field)
+        return formset
+
+
+class BylinesAdminMixin:
+    """First base of ArticleAdmin (it adjusts the form the other mixins made)."""
+
+    def get_inlines(self, request, obj):
+        return (ArticleBylineInline, *super().get_inlines(request, obj))
+
+    def get_autocomplete_fields(self, request):
+        fields = super().get_autocomplete_fields(request)
+        if roles.can_publish(request.user):
+            return fields
+        return tuple(name for name in fields if name != "author")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        field = form_class.base_fields.get("author")
+        if field is not None and not roles.can_publish(request.user):
+            keep = [obj.author_id] if obj is not None else []
+            form_class.base_fields["author"] = writers_byline_field(request.user, keep, field)
+        return form_class
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        own = Author.objects.filter(user=request.user).values_list("pk", flat=True).first()
+        if own is not None and not roles.can_publish(request.user):
+            initial.setdefault("author", own)
+        return initial
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "body_rendered")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only: the body as readers see it, not its markup.
+        return tuple(
+            (name, {**options, "fields": _body_shown(options["fields"])})
+            for name, options in fieldsets
+        )
+
+    @admin.display(description="body")
+    def body_rendered(self, article):
+        # `body_html` is sanitized on save (`richtext.render_body`), as readers get it.
+        return format_html('<div class="body-rendered">{}</div>', mark_safe(article.body_html))
+
+
+def _body_shown(fields):
+    return tuple(
+        _body_shown(name) if isinstance(name, (list, tuple)) else _shown_name(name)
+        for name in fields
+    )
+
+
+def _shown_name(name):
+    return "body_rendered" if name == "body" else name
