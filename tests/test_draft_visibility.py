@@ -217,6 +217,14 @@ ROUTES = [
         lambda d: reverse("admin:articles_article_submit_for_review", args=[d.pk]),
     ),
     (
+        "admin restore",
+        "admin-endpoint",
+        "post",
+        lambda d: reverse(
+            "admin:articles_article_restore", args=[d.pk, revisions.ensure_version(d)]
+        ),
+    ),
+    (
         "admin preview link form",
         "admin",
         "get",
