@@ -7,6 +7,7 @@ from . import (  # noqa: F401
     previews,
     ratings,
     redirects,
+    staff,
     submissions,
     subscriptions,
     tags,

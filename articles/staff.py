@@ -1,0 +1,99 @@
+"""A new staff member in one step: the account, the newsroom group, the byline and the
+invitation to set a password.
+
+The account gets no usable password: the invitation (queued through the outbox) carries
+Django's password-reset link (`PasswordResetConfirmView`, in magazine/urls.py), which
+sets one; the link works until the password is set, or for PASSWORD_RESET_TIMEOUT. At
+the first sign-in the admin asks for the second factor as it does of all staff
+(`articles.two_factor`).
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
+
+from . import roles
+from .models import Author, SiteSettings
+from .tasks import queue_email, render_email
+
+GROUPS = (
+    (roles.WRITERS, "Writer: writes stories and sends them for review"),
+    (roles.EDITORS, "Editor: edits, schedules and publishes every story"),
+)
+
+
+def email_taken(email):
+    """Whether an account signs in with, or is reached at, this address already."""
+    User = get_user_model()
+    return User.objects.filter(email__iexact=email).exists() or (
+        User.objects.filter(username__iexact=email).exists()
+    )
+
+
+def unique_author_slug(name):
+    """The byline's address, from its name: "ann-lee", then "ann-lee-2"..."""
+    base = slugify(name)[:140] or "author"
+    slug, n = base, 1
+    while Author.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def add_staff_member(author, *, full_name, email, group, by=None):
+    """Create the staff account behind `author` (an unsaved byline: name, bio, avatar),
+    put it in `group` and mail the invitation. Returns the user."""
+    User = get_user_model()
+    first_name, _, last_name = full_name.strip().rpartition(" ")
+    with transaction.atomic():
+        user = User(
+            username=email,
+            email=email,
+            first_name=(first_name or last_name)[:150],
+            last_name=(last_name if first_name else "")[:150],
+            is_staff=True,
+        )
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(Group.objects.get(name=group))
+        author.user = user
+        author.slug = unique_author_slug(author.name)
+        author.save()
+        send_invitation(user, by)
+    return user
+
+
+def invitation_link(user):
+    """The address where `user` sets their password (a password-reset token)."""
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return settings.MAGAZINE_SITE_URL.rstrip("/") + path
+
+
+def send_invitation(user, by=None):
+    context = {
+        "user": user,
+        "by": by,
+        "link": invitation_link(user),
+        "sign_in_url": settings.MAGAZINE_SITE_URL.rstrip("/") + reverse("admin:index"),
+        "site_name": SiteSettings.load().site_name,
+    }
+    text, html = render_email("articles/email/staff_invitation", context)
+    queue_email(
+        user.email,
+        f"Welcome to {context['site_name']}: set your password",
+        text,
+        html=html,
+        key=f"staff-invitation:{user.pk}",
+    )
