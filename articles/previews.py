@@ -1,9 +1,12 @@
-"""Preview links: a draft shown to someone without an account, for a chosen time.
+"""Preview links: a story before it is live shown to someone without an account, for a
+chosen time.
 
-Who may make a link: staff with the `add_previewlink` permission, for an article they
-may read themselves (`Article.objects.visible_to`): editors for any, writers for their
-own. The token is random and shown once; the database keeps its hash
-(`articles.models.previews`). Opening a link is one UPDATE that is also the check.
+Who may make a link, see it and revoke it (`shareable`): editors for any article,
+writers for the ones they work on (`Article.objects.written_by`), never for a story
+that is live. A link opens only while its maker still may share the story, and ends for
+good once the story has been published after it was made (`PreviewLink.outlived`).
+The token is random and shown once; the database keeps its hash
+(`articles.models.previews`). Recording an opening is one UPDATE that is also the check.
 """
 
 import datetime
@@ -15,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.utils import timezone
 
+from . import roles
 from .models import Article, PreviewLink
 from .models.previews import MAX_HOURS, hash_token
 
@@ -22,15 +26,25 @@ ADD_PERMISSION = "articles.add_previewlink"
 CHANGE_PERMISSION = "articles.change_previewlink"
 # A longer value is no token of ours: not worth hashing.
 TOKEN_MAX_LENGTH = 100
+LIVE = "“{}” is on the site: readers see it at its own address, no preview link is needed."
+
+
+class LinkGone(Exception):
+    """The token was a link to this article, and it no longer opens it."""
+
+
+def shareable(user):
+    """The articles whose links `user` may make, see and revoke."""
+    if not (user.is_active and user.is_staff):
+        return Article.objects.none()
+    if roles.can_publish(user):
+        return Article.objects.all()
+    return Article.objects.written_by(user)
 
 
 def may_share(user, article):
-    """Whether `user` may make a link to `article`'s preview."""
-    return (
-        user.is_active
-        and user.has_perm(ADD_PERMISSION)
-        and Article.objects.visible_to(user).filter(pk=article.pk).exists()
-    )
+    """Whether `user` may make a link to `article`'s preview (live or not)."""
+    return user.has_perm(ADD_PERMISSION) and shareable(user).filter(pk=article.pk).exists()
 
 
 def make_link(article, by, hours):
@@ -38,6 +52,8 @@ def make_link(article, by, hours):
     not stored: this is the only time it can be shown."""
     if not may_share(by, article):
         raise PermissionDenied("You may not share a preview of this article.")
+    if article.is_published:
+        raise ValidationError(LIVE.format(article), code="live")
     if not 1 <= hours <= MAX_HOURS:
         raise ValidationError(
             f"A preview link lasts from 1 hour to {MAX_HOURS // 24} days.", code="duration"
@@ -56,7 +72,7 @@ def make_link(article, by, hours):
 
 def may_revoke(user, link):
     return user.has_perm(CHANGE_PERMISSION) and (
-        Article.objects.visible_to(user).filter(pk=link.article_id).exists()
+        shareable(user).filter(pk=link.article_id).exists()
     )
 
 
@@ -70,25 +86,40 @@ def revoke(link, by):
     return link
 
 
-def open_link(article_id, token):
-    """The article a valid link shows, recording the opening; None for any other token."""
+def open_link(article_id, token, *, record=True):
+    """The article a link shows, with the opening recorded when `record` (a GET, not a
+    HEAD); None for a token that never was a link to it. Raises LinkGone for a link
+    that expired, was revoked, was outlived by its story going live, or whose maker
+    may no longer share the story; a live story is returned (its page is public)."""
     if not token or len(token) > TOKEN_MAX_LENGTH:
         return None
-    opened = (
+    link = (
         PreviewLink.objects.for_token(article_id, token)
-        .active()
-        .update(last_opened_at=timezone.now(), times_opened=F("times_opened") + 1)
+        .select_related("article__category", "article__author", "created_by")
+        .first()
     )
-    if not opened:
+    if link is None:
         return None
-    return Article.objects.select_related("category", "author").filter(pk=article_id).first()
+    now = timezone.now()
+    if link.state != PreviewLink.State.ACTIVE or not _maker_may_share(link):
+        raise LinkGone
+    if link.outlived(now):
+        if link.article.is_published:
+            return link.article
+        raise LinkGone
+    if record and not _recorded(link, now):
+        raise LinkGone  # revoked or expired a moment ago
+    return link.article
 
 
-def is_spent(article_id, token):
-    """Whether `token` was a link to this article that expired or was revoked."""
-    if not token or len(token) > TOKEN_MAX_LENGTH:
-        return False
-    return PreviewLink.objects.for_token(article_id, token).exists()
+def _maker_may_share(link):
+    """A link is its maker's word: it holds while they are staff who may share the story."""
+    return link.created_by is not None and may_share(link.created_by, link.article)
+
+
+def _recorded(link, now):
+    opened = PreviewLink.objects.filter(pk=link.pk).active(now)
+    return opened.update(last_opened_at=now, times_opened=F("times_opened") + 1)
 
 
 def link_url(link, token):

@@ -306,13 +306,34 @@ MAGAZINE_ERROR_MAILS_PER_HOUR = int(os.environ.get("MAGAZINE_ERROR_MAILS_PER_HOU
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # The development server logs each request line: a preview link's token is cut short.
+    "filters": {"shorten_tokens": {"()": "magazine.monitoring.log_filters.ShortenTokens"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
         "admins_outbox": {"()": "magazine.monitoring.errors.OutboxAdminEmailHandler"},
+        "django.server": {
+            "level": "INFO",
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # Django's default for `runserver`, with the filter.
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["shorten_tokens"],
+        },
         # Django's own mail_admins handler would send inside the failing request, with
         # its cookies: replaced by the outbox's (none while Sentry reports errors).
         "django": {"handlers": [], "level": "INFO"},

@@ -170,7 +170,8 @@ def test_a_failed_opening_records_nothing():
 
 def test_opening_a_link_costs_one_update(django_assert_max_num_queries):
     _, url = _shared(_draft())
-    with django_assert_max_num_queries(12) as captured:
+    # 12, and the maker's permissions (2) and whether the story is theirs (1).
+    with django_assert_max_num_queries(15) as captured:
         assert Client().get(url).status_code == 200
     updates = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
     assert len(updates) == 1 and "preview" in updates[0]
@@ -300,7 +301,7 @@ def test_a_writer_makes_a_link_for_their_own_draft_and_sees_only_links_to_what_t
     response = client.post(
         reverse("admin:articles_previewlink_add"), {"article": own.pk, "hours": 24}
     )
-    assert response.status_code == 302
+    assert response.status_code == 200 and "it is shown only now" in response.content.decode()
     link = PreviewLink.objects.get(article=own)
     assert link.created_by == writer
     listing = client.get(reverse("admin:articles_previewlink_changelist")).content.decode()
@@ -332,9 +333,10 @@ def test_both_newsroom_groups_may_share_previews_and_only_editors_delete_links()
 # --- The admin -----------------------------------------------------------------------
 
 
-def _made_page_link(client, response):
-    assert response.status_code == 302, response.content.decode()[:2000]
-    page = client.get(response["Location"]).content.decode()
+def _made_page_link(response):
+    """The made page is the answer to the form: the address is never stored to come back."""
+    assert response.status_code == 200, response.content.decode()[:2000]
+    page = response.content.decode()
     found = re.search(r'value="(http[^"]+token=[^"]+)"', page)
     return page, found.group(1).replace("&amp;", "&") if found else None
 
@@ -347,14 +349,15 @@ def test_an_editor_makes_a_link_in_the_admin_and_sees_it_once(client, settings):
     form = client.get(add, {"article": draft.pk}).content.decode()
     assert f'value="{draft.pk}" selected' in form
     response = client.post(add, {"article": draft.pk, "hours": 168})
-    page, url = _made_page_link(client, response)
+    page, url = _made_page_link(response)
     assert url is not None and url.startswith("https://magazine.example/preview/")
     assert "it is shown only now" in page
     link = PreviewLink.objects.get()
     assert link.expires_at - link.created_at == datetime.timedelta(days=7)
     parts = urlsplit(url)
     assert Client().get(f"{parts.path}?{parts.query}").status_code == 200
-    again = client.get(response["Location"]).content.decode()
+    made = reverse("admin:articles_previewlink_made", args=[link.pk])
+    again = client.get(made).content.decode()
     assert parts.query not in again and "make a new link" in again
     change = client.get(reverse("admin:articles_previewlink_change", args=[link.pk]))
     assert parts.query not in change.content.decode()
@@ -389,18 +392,3 @@ def test_the_admin_lists_links_with_who_made_them_and_their_state(client):
     ).content.decode()
     assert f"/{active.pk}/change/" in only_active
     assert f"/{revoked.pk}/change/" not in only_active
-
-
-def test_the_revoke_action_stops_a_link(client):
-    editor = make_editor()
-    link, token = previews.make_link(_draft(), editor, 48)
-    client.force_login(editor)
-    response = client.post(
-        reverse("admin:articles_previewlink_changelist"),
-        {"action": "revoke_selected", "_selected_action": [link.pk]},
-        follow=True,
-    )
-    assert "1 preview link revoked" in response.content.decode()
-    link.refresh_from_db()
-    assert link.revoked_at is not None and link.revoked_by == editor
-    assert Client().get(_link_url(link.article, token)).status_code == 410

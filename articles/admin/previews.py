@@ -1,31 +1,44 @@
-"""Preview links in the admin: make one (its address shown once, then never again),
-see who made each and when it was last opened, revoke."""
+"""Preview links in the admin: make one (its address shown once, on the answer to the
+form, and never stored), see who made each and when it was last opened, revoke."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
-from .. import previews, roles
-from ..models import Article, PreviewLink
+from .. import newsroom_time, previews, roles
+from ..models import PreviewLink
 from ..models.previews import DEFAULT_HOURS, DURATION_CHOICES
+from ..pagination import MAX_INT
 
-# The token waits here, under the link's id, for the one page that shows it.
-TOKEN_SESSION_KEY = "preview-link-token:{}"
 READ_ONLY_FIELDS = (
     "article",
     "state_label",
     "created_by",
-    "created_at",
-    "expires_at",
-    "last_opened_at",
+    "made",
+    "expires",
+    "last_opened",
     "times_opened",
-    "revoked_at",
+    "revoked",
     "revoked_by",
 )
+
+
+def _article_id(value):
+    """The article id an address or a form names, or None for anything else."""
+    if value.isascii() and value.isdigit() and int(value) <= MAX_INT:
+        return int(value)
+    return None
+
+
+def _when(value):
+    return newsroom_time.when(value) if value else "–"
 
 
 class PreviewLinkForm(forms.ModelForm):
@@ -40,6 +53,12 @@ class PreviewLinkForm(forms.ModelForm):
     class Meta:
         model = PreviewLink
         fields = ("article",)
+
+    def clean_article(self):
+        article = self.cleaned_data["article"]
+        if article.is_published:
+            raise forms.ValidationError(previews.LIVE.format(article), code="live")
+        return article
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -68,9 +87,9 @@ class PreviewLinkAdmin(admin.ModelAdmin):
     list_display = (
         "article",
         "created_by",
-        "created_at",
-        "expires_at",
-        "last_opened_at",
+        "made",
+        "expires",
+        "last_opened",
         "times_opened",
         "state_label",
     )
@@ -82,10 +101,12 @@ class PreviewLinkAdmin(admin.ModelAdmin):
     actions = ("revoke_selected",)
 
     def get_queryset(self, request):
+        """Editors see every link; writers the links to the stories they work on (not
+        those to every published story, which they may read but not share)."""
         queryset = super().get_queryset(request)
         if roles.can_publish(request.user):
             return queryset
-        return queryset.filter(article__in=Article.objects.visible_to(request.user))
+        return queryset.filter(article__in=previews.shareable(request.user))
 
     def get_urls(self):
         made = path(
@@ -93,7 +114,12 @@ class PreviewLinkAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.made_view),
             name="articles_previewlink_made",
         )
-        return [made, *super().get_urls()]
+        revoke = path(
+            "<int:object_id>/revoke/",
+            self.admin_site.admin_view(require_POST(self.revoke_view)),
+            name="articles_previewlink_revoke",
+        )
+        return [made, revoke, *super().get_urls()]
 
     # A link is made and revoked, never edited: its page is read-only.
 
@@ -113,42 +139,71 @@ class PreviewLinkAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "article":
-            kwargs["queryset"] = Article.objects.visible_to(request.user)
+            kwargs["queryset"] = previews.shareable(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def add_view(self, request, form_url="", extra_context=None):
         """An article the member may not read is not found, whether asked for by the
         address (`?article=`) or by the form."""
         chosen = request.POST.get("article") or request.GET.get("article") or ""
-        if chosen.isdigit() and not (
-            Article.objects.visible_to(request.user).filter(pk=chosen).exists()
-        ):
-            raise Http404("No article to share here.")
+        if chosen:
+            article_id = _article_id(chosen)
+            shareable = previews.shareable(request.user)
+            if article_id is None or not shareable.filter(pk=article_id).exists():
+                raise Http404("No article to share here.")
         return super().add_view(request, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         link, token = previews.make_link(obj.article, request.user, form.cleaned_data["hours"])
-        obj.pk = link.pk
-        request.session[TOKEN_SESSION_KEY.format(link.pk)] = token
+        obj.pk, obj.created_at, obj.expires_at = link.pk, link.created_at, link.expires_at
+        # Only on this instance, for the answer to this request: never stored.
+        obj.new_token = token
 
     def response_add(self, request, obj, post_url_continue=None):
-        return redirect("admin:articles_previewlink_made", obj.pk)
+        """The address, on the answer to the form itself (a reload asks before sending
+        the form again, and makes another link)."""
+        return self._made_page(request, obj, obj.new_token)
 
     def made_view(self, request, object_id):
-        """The new link's address, to copy: shown on the first visit only."""
+        """A made link's page: its address was shown once and is not kept."""
         link = get_object_or_404(self.get_queryset(request), pk=object_id)
         if not self.has_view_permission(request, link):
             raise Http404
-        token = request.session.pop(TOKEN_SESSION_KEY.format(link.pk), None)
+        return self._made_page(request, link, None)
+
+    def _made_page(self, request, link, token):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Preview link made" if token else "Preview link",
             "link": link,
+            "expires": newsroom_time.when(link.expires_at),
             "url": previews.link_url(link, token) if token else None,
             "add_url": reverse("admin:articles_previewlink_add") + f"?article={link.article_id}",
         }
-        return TemplateResponse(request, "admin/articles/previewlink/made.html", context)
+        response = TemplateResponse(request, "admin/articles/previewlink/made.html", context)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        link = self.get_object(request, unquote(object_id))
+        can_revoke = (
+            link is not None
+            and link.state == PreviewLink.State.ACTIVE
+            and previews.may_revoke(request.user, link)
+        )
+        extra_context = {**(extra_context or {}), "can_revoke": can_revoke}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def revoke_view(self, request, object_id):
+        """The "Revoke" button of a link's page: the link stops, its record stays."""
+        link = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not previews.may_revoke(request.user, link):
+            raise PermissionDenied
+        previews.revoke(link, request.user)
+        message = f"The preview link to “{link.article}” is revoked: it no longer opens it."
+        self.message_user(request, message, messages.SUCCESS)
+        return redirect("admin:articles_previewlink_change", link.pk)
 
     @admin.action(description="Revoke selected preview links", permissions=("change",))
     def revoke_selected(self, request, queryset):
@@ -163,3 +218,19 @@ class PreviewLinkAdmin(admin.ModelAdmin):
     @admin.display(description="state")
     def state_label(self, link):
         return PreviewLink.State(link.state).label
+
+    @admin.display(description="made", ordering="created_at")
+    def made(self, link):
+        return _when(link.created_at)
+
+    @admin.display(description="expires", ordering="expires_at")
+    def expires(self, link):
+        return _when(link.expires_at)
+
+    @admin.display(description="last opened", ordering="last_opened_at")
+    def last_opened(self, link):
+        return _when(link.last_opened_at)
+
+    @admin.display(description="revoked", ordering="revoked_at")
+    def revoked(self, link):
+        return _when(link.revoked_at)

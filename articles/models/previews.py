@@ -98,6 +98,13 @@ class PreviewLink(models.Model):
     def __str__(self):
         return f"Preview link to “{self.article}”"
 
+    def outlived(self, now=None):
+        """Whether its article was published after the link was made: a link shows a
+        story before readers do, and never again once they have (taken down, archived
+        or back to draft, the story stays closed to it)."""
+        publish_at = self.article.publish_at
+        return publish_at is not None and self.created_at < publish_at <= (now or timezone.now())
+
     @property
     def state(self):
         if self.revoked_at is not None:

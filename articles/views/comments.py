@@ -30,6 +30,12 @@ NOT_SAVED = (
     "We could not save your comment just now. Your text is still here: "
     "please send it again in a moment."
 )
+NOT_LIVE = (
+    "This article is not published: readers cannot see it, so it takes no comments yet. "
+    "Your text is still here."
+)
+# What a page about a story that is not live says to search engines.
+NOINDEX = "noindex, nofollow"
 TOO_FAST = "You are commenting very quickly. Please wait a moment and send it again."
 ALREADY = "You sent this comment already: here it is."
 
@@ -49,6 +55,10 @@ def all_comments(request, article_id):
     article = get_object_or_404(
         Article.objects.visible_to(request.user).select_related("category"), pk=article_id
     )
+    if not article.is_published:
+        return not_live(
+            render(request, "articles/comment_list_not_live.html", {"article": article})
+        )
     reader = get_reader(request)
     sort, _ = sort_choice(request)
     found = threads(article, reader, sort, inline.feedback_only(request))
@@ -79,11 +89,35 @@ def all_comments(request, article_id):
     return remember_sort(request, render(request, "articles/comment_list.html", context))
 
 
+def not_live(response):
+    """A comment page of a story readers cannot see (for the staff who can): no search
+    engine keeps it."""
+    response["X-Robots-Tag"] = NOINDEX
+    return response
+
+
+def open_to_readers(article):
+    """Whether the article takes readers' comments: live, and its comments open."""
+    return article.is_published and comments_open(article)
+
+
 # --- Writing -------------------------------------------------------------------------
 
 
 def _published_article(article_id):
     return Article.objects.published().select_related("category").filter(pk=article_id).first()
+
+
+def _refuse_not_live(request, article_id):
+    """A comment sent to a story that is not live: to the staff who may see it, the
+    reason and their text; to anyone else there is no such article."""
+    article = Article.objects.visible_to(request.user).filter(pk=article_id).first()
+    if article is None:
+        return _refuse(request, "There is no published article to comment on here.", 404)
+    form = comment_form_class(request.POST)(
+        request.POST, article=article, reader=get_reader(request)
+    )
+    return not_live(_refuse(request, NOT_LIVE, 403, article=article, form=form))
 
 
 def _refuse(request, message, status, *, article=None, form=None, comment=None):
@@ -94,7 +128,7 @@ def _refuse(request, message, status, *, article=None, form=None, comment=None):
         "article": article,
         "comment_form": form,
         "comment": comment,
-        "comments_open": article is not None and comments_open(article),
+        "comments_open": article is not None and open_to_readers(article),
         "form_message": message,
     }
     if wants_fragment(request):
@@ -112,6 +146,8 @@ def post_comment(request, article_id):
     """A new comment or reply; back to it on the article page."""
     article = _published_article(article_id)
     if article is None:
+        if request.method == "POST" and article_id <= pagination.MAX_INT:
+            return _refuse_not_live(request, article_id)
         return _refuse(request, "There is no published article to comment on here.", 404)
     if request.method != "POST":
         return _not_post(request, article, "Comments")

@@ -15,7 +15,7 @@ from ..forms.inline import PassageCommentForm
 from ..models import Article
 from ..models.comments import comments_open
 from ..readers import get_reader
-from .comments import wants_fragment
+from .comments import not_live, open_to_readers, wants_fragment
 
 
 def passage_form(article, reader, passage, quote=""):
@@ -55,15 +55,20 @@ def passage(request, article_id, block_id):
         Article.objects.visible_to(request.user).select_related("category"), pk=article_id
     )
     block = next((b for b in article.blocks() if b.id == block_id), None)
-    context = {"article": article, "comments_open": comments_open(article)}
+    # A story that is not live (seen by its staff) takes no comments, as its preview.
+    context = {"article": article, "comments_open": open_to_readers(article)}
     if block is None:
         context["missing"] = True
-        return render(request, "articles/passage.html", context, status=404)
+        return _answer(article, render(request, "articles/passage.html", context, status=404))
     found = inline.passage(article, block)
     quote = inline.normalize(request.GET.get("quote", ""))[: 4 * inline.QUOTE_MAX_LENGTH]
     if context["comments_open"]:
         found.form = passage_form(article, get_reader(request), found, quote)
     context["passage"] = found
     if wants_fragment(request):
-        return render(request, "articles/includes/inline.html#panel", context)
-    return render(request, "articles/passage.html", context)
+        return _answer(article, render(request, "articles/includes/inline.html#panel", context))
+    return _answer(article, render(request, "articles/passage.html", context))
+
+
+def _answer(article, response):
+    return response if article.is_published else not_live(response)

@@ -13,6 +13,7 @@ from django.views.generic import DetailView
 
 from .. import fragments, previews
 from ..models import Article
+from ..pagination import MAX_INT
 from .reading import ArticleDetailView
 
 PRIVATE_HEADERS = {
@@ -29,10 +30,14 @@ class ArticlePreviewView(ArticleDetailView):
 
     def get_object(self, queryset=None):
         pk = self.kwargs["pk"]
+        if pk > MAX_INT:
+            raise Http404("No article to preview here.")
         visible = Article.objects.visible_to(self.request.user).filter(pk=pk).first()
         if visible is not None:
             return visible
-        opened = previews.open_link(pk, self.request.GET.get("token", ""))
+        # A HEAD (a link checker, a chat app's preview) is answered, not counted.
+        token, record = self.request.GET.get("token", ""), self.request.method == "GET"
+        opened = previews.open_link(pk, token, record=record)
         if opened is None:
             raise Http404("No article to preview here.")
         return opened
@@ -40,10 +45,8 @@ class ArticlePreviewView(ArticleDetailView):
     def get(self, request, *args, **kwargs):
         try:
             self.object = self.get_object()
-        except Http404:
-            if previews.is_spent(kwargs["pk"], request.GET.get("token", "")):
-                return _private(render(request, "articles/preview_link_gone.html", status=410))
-            raise
+        except previews.LinkGone:
+            return _private(render(request, "articles/preview_link_gone.html", status=410))
         if self.object.is_published:
             return redirect(self.object.get_absolute_url())
         return _private(self.render_to_response(self.get_context_data(object=self.object)))
