@@ -5,6 +5,8 @@ Editors in several places read one clock: the newsroom's, whatever zone a reques
 has activated.
 """
 
+import datetime
+
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timesince import timeuntil
@@ -19,13 +21,25 @@ def local(value):
 
 
 def when(value):
-    """“Tue 1 Dec 2026, 14:00 (Europe/Minsk)”."""
-    return f"{date_format(local(value), 'D j M Y, H:i')} ({zone_name()})"
+    """“Tue 1 Dec 2026, 14:00 (Europe/Minsk)”; in the hour the clocks pass twice,
+    with the UTC offset that tells the two apart: “(Europe/Berlin, +01:00)”."""
+    moment = local(value)
+    zone = zone_name()
+    if _ambiguous(moment):
+        zone = f"{zone}, {moment.isoformat(timespec='minutes')[-6:]}"  # “+01:00”
+    return f"{date_format(moment, 'D j M Y, H:i')} ({zone})"
+
+
+def _ambiguous(moment):
+    """Whether the same wall-clock time comes twice in its zone (the autumn change)."""
+    return moment.replace(fold=1 - moment.fold).utcoffset() != moment.utcoffset()
 
 
 def time_left(value, now=None):
-    """“in 3 hours”, “in 2 days, 4 hours”; “now” once it has come."""
+    """“in 3 hours”, “in 2 days, 4 hours”, “in under a minute”; “now” once it has come."""
     now = now or timezone.now()
     if value <= now:
         return "now"
+    if value - now < datetime.timedelta(minutes=1):
+        return "in under a minute"  # timeuntil would say “0 minutes”
     return f"in {timeuntil(value, now, depth=2)}"

@@ -1,6 +1,8 @@
-"""Old article addresses answer 301 with the current one, forever."""
+"""Old article addresses answer 301 with the current one, forever (410 Gone once the
+article has been taken down, as its own address does)."""
 
 from django.http import HttpResponsePermanentRedirect
+from django.shortcuts import render
 
 from .models import ArticleRedirect
 
@@ -22,4 +24,6 @@ class ArticleRedirectMiddleware:
         article = ArticleRedirect.objects.target(request.path)
         if article is None:
             return response
+        if article.is_taken_down:
+            return render(request, "410.html", status=410)
         return HttpResponsePermanentRedirect(article.get_absolute_url())

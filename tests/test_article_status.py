@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import newsroom_time
 from articles.models import Article
 
 from .factories import ArticleFactory, article_admin_data, make_editor, make_writer
@@ -135,3 +136,23 @@ def test_a_writer_counts_only_their_own_stories_in_review(client):
     ArticleFactory(status=Article.Status.IN_REVIEW, publish_at=None)
     client.force_login(writer)
     assert "In review: 1" in client.get(reverse("admin:index")).content.decode()
+
+
+def test_a_story_due_within_the_minute_says_under_a_minute_not_zero(editor_client):
+    ArticleFactory(
+        title="Scheduled story", publish_at=timezone.now() + datetime.timedelta(seconds=40)
+    )
+    page = editor_client.get(reverse(CHANGELIST)).content.decode()
+    assert "in under a minute" in page
+    assert "0\xa0minutes" not in page
+
+
+def test_an_hour_the_clocks_pass_twice_carries_its_utc_offset(settings):
+    settings.TIME_ZONE = "Europe/Berlin"
+    # 27 Oct 2030: 02:30 in Berlin happens at 00:30 UTC (summer) and at 01:30 UTC (winter).
+    first = datetime.datetime(2030, 10, 27, 0, 30, tzinfo=datetime.UTC)
+    second = datetime.datetime(2030, 10, 27, 1, 30, tzinfo=datetime.UTC)
+    assert newsroom_time.when(first) == "Sun 27 Oct 2030, 02:30 (Europe/Berlin, +02:00)"
+    assert newsroom_time.when(second) == "Sun 27 Oct 2030, 02:30 (Europe/Berlin, +01:00)"
+    noon = datetime.datetime(2030, 10, 27, 11, 0, tzinfo=datetime.UTC)
+    assert newsroom_time.when(noon) == "Sun 27 Oct 2030, 12:00 (Europe/Berlin)"

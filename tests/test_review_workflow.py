@@ -4,6 +4,7 @@ take it, written to the article's history and mailed to the people concerned."""
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +12,14 @@ from django.utils import timezone
 from articles import workflow
 from articles.models import Article, ArticleRevision
 
-from .factories import ArticleFactory, AuthorFactory, article_admin_data, make_editor, make_writer
+from .factories import (
+    ArticleFactory,
+    AuthorFactory,
+    UserFactory,
+    article_admin_data,
+    make_editor,
+    make_writer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -282,3 +290,94 @@ def test_approve_with_a_time_past_keeps_what_was_typed(client, draft, writer, ed
     assert "2001-02-03T04:05" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == Status.IN_REVIEW
+
+
+# What the hostile review found.
+
+
+def test_on_a_fresh_install_the_superuser_is_mailed_a_story_for_review(draft, writer, mailoutbox):
+    boss = UserFactory(is_staff=True, is_superuser=True, email="boss@example.com")
+    workflow.submit_for_review(draft, by=writer)
+    assert _to(mailoutbox, boss.email)
+
+
+def test_whoever_holds_the_publish_permission_is_mailed_by_group_or_directly(
+    draft, writer, mailoutbox
+):
+    chiefs = Group.objects.create(name="Chiefs")
+    chiefs.permissions.add(Permission.objects.get(codename="publish_article"))
+    by_group = UserFactory(is_staff=True, email="chief@example.com")
+    by_group.groups.add(chiefs)
+    directly = UserFactory(is_staff=True, email="direct@example.com")
+    directly.user_permissions.add(Permission.objects.get(codename="publish_article"))
+    bystander = make_writer(email="bystander@example.com")
+    workflow.submit_for_review(draft, by=writer)
+    assert _to(mailoutbox, by_group.email) and _to(mailoutbox, directly.email)
+    assert not _to(mailoutbox, bystander.email)
+
+
+def test_an_editor_cannot_withdraw_a_writers_story(draft, writer, editor):
+    workflow.submit_for_review(draft, by=writer)
+    with pytest.raises(PermissionDenied):
+        workflow.withdraw(draft, by=editor)
+    draft.refresh_from_db()
+    assert draft.status == Status.IN_REVIEW
+    assert "withdraw" not in workflow.available_steps(draft, editor)
+    assert "withdraw" in workflow.available_steps(draft, writer)
+
+
+def test_the_byline_writer_may_withdraw_the_story(draft, writer):
+    byline_user = make_writer()
+    draft.author = AuthorFactory(user=byline_user)
+    draft.save()
+    workflow.submit_for_review(draft, by=writer)
+    workflow.withdraw(draft, by=byline_user)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+def test_approving_with_no_unpublish_time_clears_the_old_one(draft, writer, editor):
+    draft.unpublish_at = timezone.now() + datetime.timedelta(days=3)
+    draft.save()
+    workflow.submit_for_review(draft, by=writer)
+    workflow.approve_and_schedule(draft, timezone.now() + datetime.timedelta(days=1), by=editor)
+    draft.refresh_from_db()
+    assert draft.is_scheduled and draft.unpublish_at is None
+
+
+def test_the_approval_mail_says_when_the_story_comes_down(
+    draft, writer, editor, mailoutbox, settings
+):
+    settings.TIME_ZONE = "Europe/Minsk"
+    workflow.submit_for_review(draft, by=writer)
+    when = datetime.datetime(2030, 12, 3, 11, 0, tzinfo=datetime.UTC)
+    down = datetime.datetime(2030, 12, 10, 11, 0, tzinfo=datetime.UTC)
+    workflow.approve_and_schedule(draft, when, by=editor, unpublish_at=down)
+    (mail,) = _to(mailoutbox, writer.email)
+    assert "Will be taken down on Tue 10 Dec 2030, 14:00 (Europe/Minsk)" in mail.body
+    assert "Will be taken down on" in mail.alternatives[0][0]
+
+
+def test_sending_back_a_scheduled_story_leaves_no_publish_time_on_the_draft(
+    client, draft, writer, editor
+):
+    workflow.submit_for_review(draft, by=writer)
+    far = datetime.datetime(9999, 12, 31, 22, 59, tzinfo=datetime.UTC)
+    workflow.approve_and_schedule(draft, far, by=editor)
+    workflow.send_back(draft, "Hold it: the lawyers want a look.", by=editor)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT and draft.publish_at is None
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "9999" not in page
+
+
+def test_a_step_reads_the_stage_afresh_and_refuses_a_story_that_moved_on(draft, writer, editor):
+    workflow.submit_for_review(draft, by=writer)
+    stale = Article.objects.get(pk=draft.pk)  # the page another editor opened
+    workflow.publish_now(draft, by=editor)
+    with pytest.raises(ValidationError):
+        workflow.send_back(stale, "Too late, it is live.", by=make_editor())
+    draft.refresh_from_db()
+    assert draft.is_published
+    assert _kinds(draft).count("send_back") == 0

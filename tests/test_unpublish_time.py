@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, ArticleRedirect
 
-from .factories import ArticleFactory
+from .factories import ArticleFactory, make_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +96,43 @@ def test_the_next_scheduled_time_includes_an_unpublish_time():
     ArticleFactory(unpublish_at=soon)
     ArticleFactory(publish_at=timezone.now() + datetime.timedelta(hours=2))
     assert Article.objects.next_scheduled_time() == soon
+
+
+def _editor_client(client):
+    client.force_login(make_editor())
+    return client
+
+
+def test_republishing_a_taken_down_story_from_the_list_puts_it_back_up(client):
+    article = _taken_down()
+    response = _editor_client(client).post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [article.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Published 1 article." in [str(m) for m in response.context["messages"]]
+    article.refresh_from_db()
+    assert article.unpublish_at is None
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_the_review_desk_offers_to_publish_a_taken_down_story_again(client):
+    article = _taken_down()
+    client = _editor_client(client)
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    assert "Publish again" in client.get(change).content.decode()
+    response = client.post(
+        reverse("admin:articles_article_publish_now", args=[article.pk]), follow=True
+    )
+    assert "is published" in " ".join(str(m) for m in response.context["messages"])
+    article.refresh_from_db()
+    assert article.is_published and article.unpublish_at is None
+
+
+def test_the_old_address_of_a_taken_down_story_answers_410_gone(client):
+    article = _taken_down()
+    ArticleRedirect.objects.create(old_path="/world/old-slug/", article=article)
+    response = client.get("/world/old-slug/")
+    assert response.status_code == 410
+    assert "no longer available" in response.content.decode()

@@ -23,10 +23,13 @@ class ArticleRedirectQuerySet(models.QuerySet):
         self.filter(old_path__in=[_article_path(category.path, slug) for _, slug in rows]).delete()
 
     def target(self, path):
-        """The published article that used to live at `path`, or None."""
+        """The published or taken-down article that used to live at `path`, or None
+        (a taken-down one's old address answers 410 Gone, as its own does)."""
         redirect = self.filter(old_path=path).select_related("article__category").first()
         # `is_published` mirrors `Article.objects.published()`; old paths are unique.
-        return redirect.article if redirect and redirect.article.is_published else None
+        if redirect and (redirect.article.is_published or redirect.article.is_taken_down):
+            return redirect.article
+        return None
 
 
 def _article_path(category_path, slug):
