@@ -105,6 +105,8 @@ def _post_data():
 # "page"     the draft's own page: 200 with the draft for those who may see it, else 404;
 # "listing"  a list of articles: 200 with the neighbour, never with the draft;
 # "write"    a reader's action on the draft: 404 for everyone (drafts take no votes);
+# "write-refused" as "write", but those who may see the draft get it back refused (403),
+#            with what they typed kept;
 # "change"   a comment's edit page: 404 for those who may not see the draft;
 # "admin"    an admin page about the draft: 200 with it, else no page (redirect or 403);
 # "admin-redirect" "View on site": to the draft's address only for those who may see it;
@@ -150,7 +152,12 @@ ROUTES = [
     ("sitemap", "listing", "get", lambda d: reverse("articles:sitemap")),
     ("comments feed", "write", "get", lambda d: reverse("articles:comments-feed", args=[d.pk])),
     ("rate", "write", "post", lambda d: reverse("articles:rate", args=[d.pk])),
-    ("post a comment", "write", "post", lambda d: reverse("articles:comment-post", args=[d.pk])),
+    (
+        "post a comment",
+        "write-refused",
+        "post",
+        lambda d: reverse("articles:comment-post", args=[d.pk]),
+    ),
     ("notify form", "write", "get", lambda d: reverse("articles:subscribe", args=[d.pk])),
     ("notify", "write", "post", lambda d: reverse("articles:subscribe", args=[d.pk])),
     (
@@ -293,6 +300,8 @@ def test_a_draft_shows_only_to_its_author_and_the_editors(newsroom, person, kind
         assert response.status_code == 200
         assert not shows_draft
         assert NEIGHBOUR in content or newsroom.neighbour.get_absolute_url() in content
+    elif kind == "write-refused":
+        assert (response.status_code, shows_draft) == ((403, True) if may_see else (404, False))
     elif kind == "write":
         assert (response.status_code, shows_draft) == (404, False)
     elif kind == "change":
