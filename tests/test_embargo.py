@@ -113,11 +113,6 @@ def test_a_story_with_several_people_is_listed_once():
     assert Article.objects.written_by(writer).count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MediaImageAdmin.used_in lists every article; it needs the visibility filter "
-    "its delete page has (articles/admin/media.py, not this change's file)",
-)
 def test_the_librarys_used_in_names_no_draft_a_writer_is_not_on():
     from articles import media
 

@@ -71,6 +71,14 @@ class MediaImageAdmin(admin.ModelAdmin):
         media.save_image(obj)
         form.discard_kept_uploads()  # stored for good now
 
+    def get_object(self, request, object_id, from_field=None):
+        image = super().get_object(request, object_id, from_field)
+        if image is not None:  # "Used in" names only the articles this viewer may see
+            image.visible_article_ids = set(
+                Article.objects.visible_to(request.user).values_list("pk", flat=True)
+            )
+        return image
+
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         visible = set(Article.objects.visible_to(request.user).values_list("pk", flat=True))
@@ -137,7 +145,9 @@ class MediaImageAdmin(admin.ModelAdmin):
         uses = image.used_in()
         if not uses:
             return "No article yet: it can be deleted."
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join("", "<li>{} ({})</li>", ((a.title, how) for a, how in uses)),
-        )
+        visible = getattr(image, "visible_article_ids", set())
+        shown = [
+            (article.title if article.pk in visible else "Another writer's article", how)
+            for article, how in uses
+        ]
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{} ({})</li>", shown))
