@@ -185,18 +185,21 @@ def editors_to_tell(by):
 
 
 def _writers_of(article):
-    """Who started the story and the byline's account."""
+    """Who started the story and the accounts of its bylines, the lead's and the others'."""
     people = [article.created_by]
     if article.author_id and article.author.user_id:
         people.append(article.author.user)
+    people += [byline.author.user for byline in article.co_bylines.select_related("author__user")]
     return [person for person in people if person is not None]
 
 
 def _writers(article, by):
-    """The story's writers to mail: active, with an address, not `by`."""
+    """The story's people to mail: its writers and the staff put on it (`StoryMember`),
+    active, with an address, not `by`."""
+    members = [member.user for member in article.members.select_related("user")]
     found = {
         person.pk: person
-        for person in _writers_of(article)
+        for person in [*_writers_of(article), *members]
         if person.is_active and person.email and person.pk != by.pk
     }
     return list(found.values())
