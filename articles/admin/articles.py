@@ -15,12 +15,14 @@ from ..forms.articles import ArticleAdminForm, AuthorAdminForm
 from ..models import Agency, Article, Author, Category, SiteSettings
 from ..models.scheduling import Stage
 from . import media as library_admin  # noqa: F401 (registers the library's admin)
+from . import suggestions
 from .body_media import LibraryImagesMixin
 from .bylines import BylinesAdminMixin
 from .editing import ArticleEditingMixin
 from .inline import InlineFeedbackMixin
 from .ratings import RatingFiguresMixin
 from .review import ReviewStepsMixin
+from .story_people import StoryMemberInline
 from .widgets import FeaturedImageField, TagAutocompleteWidget
 
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
@@ -109,6 +111,7 @@ class ArticleAdmin(
     admin.ModelAdmin,
 ):
     form = ArticleAdminForm
+    inlines = (*InlineFeedbackMixin.inlines, StoryMemberInline)  # and "Other authors"
     empty_value_display = "—"
     # Narrow enough for a 1,366 px screen beside the filters: the link to the page
     # stands under the status, the time in two lines.
@@ -149,6 +152,10 @@ class ArticleAdmin(
         ),
         ("Search engines", {"classes": ("collapse",), "fields": ("seo_title", "meta_description")}),
     )
+
+    def get_urls(self):
+        # A writer's "Suggest a change" to a published story (`admin.suggestions`).
+        return [*suggestions.extra_urls(self.admin_site.admin_view), *super().get_urls()]
 
     # Writers: their own articles, drafts and reviews only.
 
