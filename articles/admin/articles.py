@@ -26,6 +26,8 @@ from .story_people import StoryMemberInline
 from .widgets import FeaturedImageField, TagAutocompleteWidget
 
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
+# Into and out of review only by the desk's steps, which write the history and tell people.
+EDITOR_STATUSES = (Article.Status.DRAFT, Article.Status.PUBLISHED, Article.Status.ARCHIVED)
 CHANGE_FIELDSET = (
     "Readers are told",
     {
@@ -188,10 +190,13 @@ class ArticleAdmin(
 
     def get_readonly_fields(self, request, obj=None):
         readonly = (*super().get_readonly_fields(request, obj), "publishing_times")
-        if roles.can_publish(request.user):
-            return readonly
-        # Writers move a story with the review buttons (`articles.workflow`), not here.
-        return (*readonly, "status", "publish_at", "unpublish_at")
+        # Writers move a story with the review buttons (`articles.workflow`), not here;
+        # editors too while it is in review (approve, publish now or send back).
+        if not roles.can_publish(request.user):
+            return (*readonly, "status", "publish_at", "unpublish_at")
+        if obj is not None and obj.status == Article.Status.IN_REVIEW:
+            return (*readonly, "status")
+        return readonly
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "image":
@@ -208,8 +213,9 @@ class ArticleAdmin(
         return formfield
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status" and not roles.can_publish(request.user):
-            kwargs["choices"] = [(s.value, s.label) for s in WRITER_STATUSES]
+        if db_field.name == "status":
+            statuses = EDITOR_STATUSES if roles.can_publish(request.user) else WRITER_STATUSES
+            kwargs["choices"] = [(s.value, s.label) for s in statuses]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

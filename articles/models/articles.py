@@ -274,6 +274,8 @@ class Article(
         self.check_ready_to_publish()
         self.status = self.Status.PUBLISHED
         self.publish_at = when or timezone.now()
+        if self.unpublish_at is not None and self.unpublish_at <= self.publish_at:
+            self.unpublish_at = None  # its time to come down came before it went up again
         self.save()
         return True
 
