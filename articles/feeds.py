@@ -18,7 +18,7 @@ from django.utils.text import Truncator
 from taggit.models import Tag
 
 from .models import Article, Author, Category, ChangeNote, Comment, SiteSettings
-from .models.bylines import by_author_q, with_bylines
+from .models.bylines import by_author_q
 
 
 class LatestArticlesFeed(Feed):
@@ -37,7 +37,7 @@ class LatestArticlesFeed(Feed):
         return self.articles(obj)[: settings.MAGAZINE_FEED_ITEMS]
 
     def articles(self, obj):
-        return Article.objects.published().for_listing().prefetch_related("tags", with_bylines())
+        return Article.objects.published().for_listing().prefetch_related("tags")
 
     def item_title(self, article):
         return article.title

@@ -94,6 +94,19 @@ def test_site_feed_names_every_author(client):
     assert feed.entries[0].author == "Ann Lee and Bob Ray"
 
 
+@pytest.mark.parametrize("address", ["home", "section", "search"])
+def test_cards_in_lists_name_every_author(client, address):
+    article, _ = _co_written("Ann Lee", "Bob Ray", title="Night trains")
+    Article.objects.filter(pk=article.pk).refresh_search_text()
+    url, query = {
+        "home": ("/", {}),
+        "section": (article.category.get_absolute_url(), {}),
+        "search": (reverse("articles:search"), {"q": "Night trains"}),
+    }[address]
+    page = client.get(url, query).content.decode()
+    assert '<p class="card__meta">Ann Lee and Bob Ray ·' in page
+
+
 def test_search_finds_a_story_by_its_other_author(client):
     article, _ = _co_written("Ann Lee", "Bob Zimmerwald", title="Night trains")
     Article.objects.filter(pk=article.pk).refresh_search_text()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from .. import roles, search
 from . import featured_image
-from .bylines import ArticleByline
+from .bylines import ArticleByline, with_bylines
 from .scheduling import PUBLISHED, published_q, stage_q, taken_down_q
 from .story_people import StoryMember
 
@@ -55,7 +55,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(_is_published() | _is_on_story(user))
 
     def for_listing(self):
-        return self.select_related("category", "author", "image")
+        """What a card shows: section, image and every author (one query for the others)."""
+        return self.select_related("category", "author", "image").prefetch_related(with_bylines())
 
     def in_category(self, category):
         """Articles of a category and of all its subcategories."""

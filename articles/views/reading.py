@@ -11,7 +11,7 @@ from taggit.models import Tag, TaggedItem
 
 from .. import fragments, pagecache, pagination, structured_data
 from ..models import Article, Author, Category, SiteSettings
-from ..models.bylines import by_author_q, with_bylines
+from ..models.bylines import by_author_q
 from ..models.comments import comments_open
 from ..readers import get_reader
 from . import comment_section, inline, ratings
@@ -83,7 +83,7 @@ class AuthorView(ArticleListMixin, ListView):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         # Lead byline or one of the others; each card names them all (one query more).
         return (
-            super().get_queryset().filter(by_author_q(self.author)).prefetch_related(with_bylines())
+            super().get_queryset().filter(by_author_q(self.author))
         )
 
     def get_context_data(self, **kwargs):
