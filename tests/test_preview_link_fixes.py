@@ -294,3 +294,12 @@ def test_link_times_are_shown_in_the_newsrooms_zone(client):
     assert shown in change.content.decode()
     made = client.get(reverse("admin:articles_previewlink_made", args=[link.pk]))
     assert shown in made.content.decode()
+
+
+def test_the_banner_of_a_scheduled_story_says_when_in_the_newsrooms_zone(client, settings):
+    settings.TIME_ZONE = "Europe/Minsk"
+    when = timezone.now() + datetime.timedelta(days=2)
+    story = ArticleFactory(status=Article.Status.PUBLISHED, publish_at=when)
+    client.force_login(make_editor())
+    page = client.get(story.get_preview_url()).content.decode()
+    assert "(Europe/Minsk)" in page.split("Preview: not published")[1].split("</p>")[0]
