@@ -81,10 +81,8 @@ class AuthorView(ArticleListMixin, ListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        # Lead byline or one of the others; each card names them all (one query more).
-        return (
-            super().get_queryset().filter(by_author_q(self.author))
-        )
+        # Lead byline or one of the others; each card names them all.
+        return super().get_queryset().filter(by_author_q(self.author))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
