@@ -1,5 +1,5 @@
-"""“Add a staff member”: the account, its group, its byline and the invitation on one
-screen (`articles.staff`). It is the Users list's “Add”, so the admin index and the list
+"""Adding a staff member: the account, its group, its byline and the invitation on one
+screen (`articles.staff`). It is the Users list's "Add", so the admin index and the list
 lead to it; only superusers and those who may add users use it."""
 
 from django.contrib import admin, messages
