@@ -12,13 +12,12 @@ mailed of a new suggestion, the writer of the decision, through the outbox.
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import corrections, publishing, revisions, richtext, roles
+from . import corrections, publishing, revisions, richtext, roles, workflow
 from .models import Article, ChangeSuggestion, SiteSettings
 from .models.suggestions import SUGGESTED_FIELDS
 from .tasks import queue_email, render_email
@@ -166,11 +165,8 @@ def _history_note(suggestion):
 
 
 def _editors(by):
-    """Active editors with an address, not the writer suggesting."""
-    users = get_user_model().objects.filter(
-        groups__name=roles.EDITORS, is_active=True, is_staff=True
-    )
-    return list(users.exclude(email="").exclude(pk=by.pk).distinct())
+    """Whoever may accept it: everyone who may publish (`workflow.editors_to_tell`)."""
+    return workflow.editors_to_tell(by)
 
 
 SUBJECTS = {

@@ -16,8 +16,11 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .. import roles
-from ..models import ArticleByline, Author
+from ..models import Article, ArticleByline, Author
 
+COLLEAGUES_BYLINE = (
+    "Only an editor changes a colleague's byline: you may add or remove your own name."
+)
 ONLY_YOUR_BYLINE = (
     "You can put only your own byline on a story: choose your name, or ask an editor "
     "to add another author."
@@ -30,6 +33,19 @@ def byline_choices(user, keep=()):
     if roles.can_publish(user):
         return Author.objects.all()
     return Author.objects.filter(Q(user=user) | Q(pk__in=[pk for pk in keep if pk]))
+
+
+def byline_change_refused(user, article, lead_id, co_ids):
+    """Why `user` may not give `article` this lead byline and these other authors, or
+    None. A writer adds or removes only their own name: a colleague's is an editor's."""
+    if roles.can_publish(user) or article.pk is None:
+        return None
+    before = Article.objects.filter(pk=article.pk).values_list("author_id", flat=True).first()
+    changed = set(article.co_author_ids()) ^ set(co_ids)
+    if lead_id != before:
+        changed |= {before, lead_id}
+    own = set(Author.objects.filter(user=user).values_list("pk", flat=True))
+    return COLLEAGUES_BYLINE if changed - own - {None} else None
 
 
 def writers_byline_field(user, keep, field):
@@ -47,14 +63,18 @@ class BylineFormSet(forms.BaseInlineFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         total = f"{self.prefix}-{TOTAL_FORM_COUNT}"
+        self.posted = self.is_bound and total in self.data
         if self.is_bound and total not in self.data:
             # A form posted without this section (a script, a page opened before it
             # existed) leaves the other authors as they are.
             self.data = self.data.copy()
             self.data.update({total: "0", f"{self.prefix}-{INITIAL_FORM_COUNT}": "0"})
 
+    byline_user = None  # set per request by the inline (`get_formset`)
+
     def clean(self):
         super().clean()
+        self._check_colleagues_bylines()
         lead = self.instance.author_id
         for form in self.forms:
             author = form.cleaned_data.get("author") if hasattr(form, "cleaned_data") else None
@@ -67,6 +87,21 @@ class BylineFormSet(forms.BaseInlineFormSet):
                         params={"name": author.name},
                     ),
                 )
+
+    def _check_colleagues_bylines(self):
+        if self.byline_user is None or not self.posted:
+            return
+        kept = [
+            form.cleaned_data["author"].pk
+            for form in self.forms
+            if getattr(form, "cleaned_data", {}).get("author")
+            and not self._should_delete_form(form)
+        ]
+        refused = byline_change_refused(
+            self.byline_user, self.instance, self.instance.author_id, kept
+        )
+        if refused:
+            raise forms.ValidationError(refused, code="colleagues_byline")
 
 
 class ArticleBylineInline(admin.TabularInline):
@@ -102,6 +137,7 @@ class ArticleBylineInline(admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
+        formset.byline_user = request.user
         field = formset.form.base_fields.get("author")
         if field is not None and not roles.can_publish(request.user):
             keep = obj.co_author_ids() if obj is not None else []

@@ -2,6 +2,7 @@
 and saves that merge instead of overwriting (the form's part is in editing_form.py)."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from .. import presence, publishing, revisions
+from .bylines import byline_change_refused
 from .editing_form import editing_form, plain_form_value, revision_number
 
 # Posted keys that are not the article's content.
@@ -182,6 +184,15 @@ class ArticleEditingMixin:
                     f"admin:{self.opts.app_label}_{self.opts.model_name}_compare", args=[obj.pk]
                 )
                 + f"?a={saved.pk}&b=live"
+            )
+        values = revisions.snapshot_of(saved)
+        refused = byline_change_refused(request.user, obj, values["author"], values["bylines"])
+        if refused:
+            self.message_user(request, refused, messages.ERROR)
+            return redirect(
+                reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[obj.pk]
+                )
             )
         publishing.restore(obj, saved, by=request.user)
         when = timezone.localtime(saved.created_at).strftime("%-d %B %Y, %H:%M")
