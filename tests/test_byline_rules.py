@@ -106,3 +106,12 @@ def test_a_suggested_change_reaches_a_superuser_who_is_the_only_editor():
     values = {"title": "The port reopens", "standfirst": story.standfirst, "body": story.body}
     suggestions.suggest(story, values, writer, base)
     assert OutgoingMail.objects.filter(to="boss@example.com").exists()
+
+
+def test_deleting_a_guest_author_says_which_stories_carry_them(client):
+    guest = AuthorFactory(name="Gus Guest")
+    story = ArticleFactory(title="The harbour reopens")
+    ArticleByline.objects.create(article=story, author=guest, position=1)
+    client.force_login(make_editor())
+    page = client.get(reverse("admin:articles_author_delete", args=[guest.pk])).content.decode()
+    assert "Gus Guest on “The harbour reopens”" in page

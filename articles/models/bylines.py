@@ -35,7 +35,8 @@ class ArticleByline(models.Model):
         indexes = [models.Index(fields=("author", "article"), name="byline_author_idx")]
 
     def __str__(self):
-        return str(self.author)
+        # Named with its story: the page refusing to delete an author lists these.
+        return f"{self.author} on “{self.article.title}”"
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
