@@ -1,6 +1,7 @@
 """sitemap.xml: published articles (with their last update), sections, tags and authors."""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Q
 from django.urls import reverse
 from taggit.models import Tag
 
@@ -40,7 +41,10 @@ class TagSitemap(Sitemap):
 
 class AuthorSitemap(Sitemap):
     def items(self):
-        return Author.objects.filter(articles__in=Article.objects.published()).distinct()
+        published = Article.objects.published()
+        return Author.objects.filter(
+            Q(articles__in=published) | Q(co_bylines__article__in=published)
+        ).distinct()
 
 
 SITEMAPS = {

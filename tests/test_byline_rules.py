@@ -115,3 +115,10 @@ def test_deleting_a_guest_author_says_which_stories_carry_them(client):
     client.force_login(make_editor())
     page = client.get(reverse("admin:articles_author_delete", args=[guest.pk])).content.decode()
     assert "Gus Guest on “The harbour reopens”" in page
+
+
+def test_an_author_who_only_co_wrote_is_in_the_sitemap(client):
+    guest = AuthorFactory(name="Gus Guest", slug="gus-guest")
+    ArticleByline.objects.create(article=ArticleFactory(), author=guest, position=1)
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert guest.get_absolute_url() in sitemap
