@@ -86,6 +86,7 @@ def send_invitation(user, by=None):
         "user": user,
         "by": by,
         "link": invitation_link(user),
+        "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
         "sign_in_url": settings.MAGAZINE_SITE_URL.rstrip("/") + reverse("admin:index"),
         "site_name": SiteSettings.load().site_name,
     }
@@ -95,5 +96,6 @@ def send_invitation(user, by=None):
         f"Welcome to {context['site_name']}: set your password",
         text,
         html=html,
-        key=f"staff-invitation:{user.pk}",
+        # One mail per link: a double click sends one, a new invitation another.
+        key=f"staff-invitation:{user.pk}:{context['link'].rstrip('/').rsplit('/', 1)[-1]}",
     )

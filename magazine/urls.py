@@ -11,7 +11,8 @@ urlpatterns = [
     path(
         "admin/password/set/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("password_reset_complete")
+            template_name="admin/staff_password_set.html",
+            success_url=reverse_lazy("password_reset_complete"),
         ),
         name="password_reset_confirm",
     ),

@@ -1,11 +1,13 @@
 """Creating a staff member is one screen: account, role, byline, bio and avatar, and an
 invitation through the outbox whose link sets the first password."""
 
+import datetime
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -79,8 +81,18 @@ def test_the_invitation_sets_the_password_once(client):
     user = get_user_model().objects.get(email="ann@example.com")
     assert user.check_password("a long new pass phrase")
     # Used once: the link no longer sets anything.
-    again = client.get(path, follow=True)
-    assert "new_password1" not in again.content.decode()
+    again = client.get(path, follow=True).content.decode()
+    assert "new_password1" not in again
+    assert "Ask an editor to send you a new invitation" in again
+    assert "Please request a new password reset" not in again  # there is no such page
+
+
+def test_the_invitation_says_how_long_its_link_works(client, settings):
+    settings.PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+    client.force_login(_hiring_editor())
+    client.post(ADD, _staff_form())
+    mail = OutgoingMail.objects.get(to="ann@example.com")
+    assert "The link works once, for 3 days." in mail.body
 
 
 def test_a_taken_email_gives_the_form_back_as_typed(client):
@@ -117,3 +129,22 @@ def test_a_superuser_uses_it_from_the_users_list(client):
     page = client.get(reverse("admin:auth_user_changelist")).content.decode()
     assert f'href="{ADD}"' in page
     assert "<h1>Add a staff member</h1>" in client.get(ADD).content.decode()
+
+
+def test_an_editor_sends_a_new_invitation_to_someone_who_has_not_set_a_password(
+    client, monkeypatch
+):
+    hiring = _hiring_editor()
+    hiring.user_permissions.add(Permission.objects.get(codename="change_user"))
+    client.force_login(hiring)
+    client.post(ADD, _staff_form())
+    later = datetime.datetime.now() + datetime.timedelta(minutes=5)  # a new link, not a click
+    monkeypatch.setattr(default_token_generator, "_now", lambda: later)
+    ann = get_user_model().objects.get(email="ann@example.com")
+    client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "send_new_invitation", "_selected_action": [ann.pk, hiring.pk]},
+    )
+    invitations = OutgoingMail.objects.filter(to="ann@example.com")
+    assert invitations.count() == 2
+    assert not OutgoingMail.objects.filter(to=hiring.email).exists()  # has a password

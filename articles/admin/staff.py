@@ -20,6 +20,19 @@ admin.site.unregister(User)
 class StaffUserAdmin(UserAdmin):
     """Django's user admin, whose “Add” makes a whole staff member."""
 
+    actions = ("send_new_invitation",)
+
+    @admin.action(description="Send a new invitation to set a password", permissions=("change",))
+    def send_new_invitation(self, request, queryset):
+        waiting = [u for u in queryset if u.is_active and u.email and not u.has_usable_password()]
+        for user in waiting:
+            staff.send_invitation(user, by=request.user)
+        self.message_user(
+            request,
+            f"Sent {len(waiting)} new invitation{'s' if len(waiting) != 1 else ''}. "
+            "Only active accounts with an address that have not set a password get one.",
+        )
+
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
