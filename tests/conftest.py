@@ -199,8 +199,13 @@ def _force_login_passes_two_factor(monkeypatch):
 
 @pytest.fixture
 def one_rate_limit_window(monkeypatch):
-    """Stop the clock, so that all of a test's attempts fall in one rate-limit window."""
-    frozen = time.time()
+    """Stop the clock, so that all of a test's attempts fall in one rate-limit window.
+
+    It stops just after the next minute starts: every window (whole minutes) then has
+    a minute or more to run. Redis expires its counters by its own clock, which goes on,
+    and a window ending a second after the clock stopped lost its count mid-test.
+    """
+    frozen = (int(time.time()) // 60 + 1) * 60 + 1
     monkeypatch.setattr(time, "time", lambda: frozen)
 
 
