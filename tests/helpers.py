@@ -166,3 +166,31 @@ def settings_from_environment(monkeypatch, **environment):
     for module in ("magazine.env", "magazine.own_settings"):
         monkeypatch.delitem(sys.modules, module, raising=False)
     return runpy.run_path(str(SETTINGS_FILE))
+
+
+def as_contributor(client):
+    """`client` as someone who sent a story: no account, their submission's token."""
+    from .factories import SubmissionFactory
+
+    session = client.session
+    session["submission_token"] = SubmissionFactory().token
+    session.save()
+
+
+def sign_in_as(client, person, on_story):
+    """`client` as one of the permission matrix's people: "reader", "contributor",
+    "on_story" (the writer `on_story`), "other_writer" or "editor". Returns the user
+    (None for the contributor, who has no account)."""
+    from .factories import UserFactory, make_editor, make_writer
+
+    if person == "contributor":
+        as_contributor(client)
+        return None
+    user = {
+        "reader": UserFactory,
+        "on_story": lambda: on_story,
+        "other_writer": make_writer,
+        "editor": make_editor,
+    }[person]()
+    client.force_login(user)
+    return user

@@ -20,11 +20,11 @@ from .factories import (
     ArticleFactory,
     AuthorFactory,
     CommentFactory,
-    SubmissionFactory,
     make_editor,
     make_writer,
     started_token,
 )
+from .helpers import as_contributor
 
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +67,7 @@ def newsroom():
     staff = {"author": writer, "on_story": member, "other_writer": make_writer(), "editor": editor}
     for person, user in staff.items():
         clients[person].force_login(user)
-    session = clients["contributor"].session
-    session["submission_token"] = SubmissionFactory().token
-    session.save()
+    as_contributor(clients["contributor"])
     return Newsroom(draft, neighbour, clients)
 
 

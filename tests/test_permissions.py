@@ -11,6 +11,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from .factories import UserFactory, make_editor, make_writer
+from .helpers import sign_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -287,23 +288,11 @@ def test_only_editors_put_people_on_a_story(client, person, may_add):
     """Widening an embargo is the desk's call (articles/admin/story_people.py)."""
     from articles.models import Article, StoryMember
 
-    from .factories import ArticleFactory, SubmissionFactory, article_admin_data
+    from .factories import ArticleFactory, article_admin_data
 
     writer, colleague = make_writer(), make_writer()
     draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None, created_by=writer)
-    user = {
-        "reader": UserFactory(),
-        "contributor": None,
-        "on_story": writer,
-        "other_writer": make_writer(),
-        "editor": make_editor(),
-    }[person]
-    if user is None:
-        session = client.session
-        session["submission_token"] = SubmissionFactory().token
-        session.save()
-    else:
-        client.force_login(user)
+    sign_in_as(client, person, on_story=writer)
     data = article_admin_data(draft) | {
         "members-TOTAL_FORMS": "1",
         "members-INITIAL_FORMS": "0",

@@ -7,6 +7,7 @@ from django.utils import timezone
 from articles.models import Article
 
 from .factories import ArticleFactory, UserFactory, make_editor
+from .helpers import sign_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -110,24 +111,12 @@ def test_an_unpublished_story_shows_to_the_people_on_it_and_the_editors(
 ):
     from articles.models import StoryMember
 
-    from .factories import SubmissionFactory, make_writer
+    from .factories import make_writer
 
     article = _make(**state)
     member = make_writer()
     StoryMember.objects.create(article=article, user=member)
-    user = {
-        "reader": UserFactory(),
-        "contributor": None,
-        "on_story": member,
-        "other_writer": make_writer(),
-        "editor": make_editor(),
-    }[person]
-    if user is None:
-        session = client.session
-        session["submission_token"] = SubmissionFactory().token
-        session.save()
-    else:
-        client.force_login(user)
+    user = sign_in_as(client, person, on_story=member)
     response = client.get(article.get_absolute_url())
     assert response.status_code == (200 if sees else 404)
     assert (article.title in response.content.decode()) is sees
