@@ -2,7 +2,7 @@
 chosen time.
 
 Who may make a link, see it and revoke it (`shareable`): editors for any article,
-writers for the ones they work on (`Article.objects.written_by`), never for a story
+writers for the ones they work on (`Article.objects.on_story`), never for a story
 that is live. A link opens only while its maker still may share the story, and ends for
 good once the story has been published after it was made (`PreviewLink.outlived`).
 The token is random and shown once; the database keeps its hash
@@ -39,7 +39,7 @@ def shareable(user):
         return Article.objects.none()
     if roles.can_publish(user):
         return Article.objects.all()
-    return Article.objects.written_by(user)
+    return Article.objects.on_story(user)
 
 
 def may_share(user, article):

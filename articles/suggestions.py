@@ -34,7 +34,7 @@ def may_suggest(user, article):
         and user.is_staff
         and not roles.can_publish(user)
         and article.is_published
-        and Article.objects.written_by(user).filter(pk=article.pk).exists()
+        and Article.objects.on_story(user).filter(pk=article.pk).exists()
     )
 
 

@@ -42,9 +42,7 @@ def may_edit(user, article):
     """Editors edit every story; a writer those they started or carry the byline of."""
     if not (user.is_active and user.is_staff and user.has_perm("articles.change_article")):
         return False
-    return (
-        roles.can_publish(user) or Article.objects.written_by(user).filter(pk=article.pk).exists()
-    )
+    return roles.can_publish(user) or Article.objects.on_story(user).filter(pk=article.pk).exists()
 
 
 def _check_writer(user, article):

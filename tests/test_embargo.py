@@ -110,7 +110,7 @@ def test_a_story_with_several_people_is_listed_once():
         StoryMember.objects.create(article=draft, user=make_writer())
     StoryMember.objects.create(article=draft, user=writer)
     assert Article.objects.visible_to(writer).filter(title=TITLE).count() == 1
-    assert Article.objects.written_by(writer).count() == 1
+    assert Article.objects.on_story(writer).count() == 1
 
 
 def test_the_librarys_used_in_names_no_draft_a_writer_is_not_on():

@@ -165,7 +165,7 @@ class ArticleAdmin(
         queryset = super().get_queryset(request)
         if roles.can_publish(request.user):
             return queryset
-        return queryset.written_by(request.user)
+        return queryset.on_story(request.user)
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):

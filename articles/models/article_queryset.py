@@ -82,10 +82,6 @@ class ArticleQuerySet(models.QuerySet):
         )
         return min((t for t in times.values() if t is not None), default=None)
 
-    def written_by(self, user):
-        """The articles a writer works on in the admin: those they are on (`on_story`)."""
-        return self.on_story(user)
-
     def on_story(self, user):
         """Articles `user` is on: started, carries the byline of, or was added to."""
         return self.filter(_is_on_story(user))
