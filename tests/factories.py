@@ -145,6 +145,32 @@ def article_admin_data(article, **changes):
     return data | changes
 
 
+def new_article_admin_data(**overrides):
+    """What the admin's add form posts for a new draft in World > Russia, no byline."""
+    data = {
+        "title": "A new story",
+        "slug": "a-new-story",
+        "standfirst": "",
+        "body": "<p>Text.</p>",
+        "category": Category.objects.get(path="world/russia").pk,
+        "author": "",
+        "tags": "",
+        "status": "draft",
+        "image_alt": "",
+        "image_caption": "",
+        "image_credit": "",
+        "seo_title": "",
+        "meta_description": "",
+        "comments_enabled": "on",
+        "rating_enabled": "on",
+        "publish_at_0": "",
+        "publish_at_1": "",
+        "feedback_questions-TOTAL_FORMS": "0",
+        "feedback_questions-INITIAL_FORMS": "0",
+    }
+    return data | overrides
+
+
 class PackFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Pack

@@ -6,39 +6,24 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Category
+from articles.models import Article
 
-from .factories import ArticleFactory, AuthorFactory, make_editor, make_writer
+from .factories import (
+    ArticleFactory,
+    AuthorFactory,
+    make_editor,
+    make_writer,
+    new_article_admin_data,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def _form_data(article=None, **overrides):
-    """What the admin's article change form posts."""
-    category = Category.objects.get(path="world/russia")
-    data = {
-        "title": "A writer's story",
-        "slug": "a-writers-story",
-        "standfirst": "",
-        "body": "<p>Text.</p>",
-        "category": category.pk,
-        "author": (article.author if article else AuthorFactory()).pk,
-        "tags": "",
-        "status": "draft",
-        "image_alt": "",
-        "image_caption": "",
-        "image_credit": "",
-        "seo_title": "",
-        "meta_description": "",
-        "comments_enabled": "on",
-        "rating_enabled": "on",
-        "publish_at_0": "",
-        "publish_at_1": "",
-        # The inline feedback questions' formset (none here).
-        "feedback_questions-TOTAL_FORMS": "0",
-        "feedback_questions-INITIAL_FORMS": "0",
-    }
-    return data | overrides
+    """What the admin's article form posts for a writer's story."""
+    author = (article.author if article else AuthorFactory()).pk
+    defaults = {"title": "A writer's story", "slug": "a-writers-story", "author": author}
+    return new_article_admin_data(**defaults | overrides)
 
 
 def test_roles_exist_with_publishing_only_for_editors():

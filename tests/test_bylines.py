@@ -8,9 +8,15 @@ import feedparser
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, ArticleByline, ArticleRevision, Category
+from articles.models import Article, ArticleByline, ArticleRevision
 
-from .factories import ArticleFactory, AuthorFactory, make_editor, make_writer
+from .factories import (
+    ArticleFactory,
+    AuthorFactory,
+    make_editor,
+    make_writer,
+    new_article_admin_data,
+)
 from .helpers import COUNTS_A_FRESH_RENDER, page_queries
 
 pytestmark = pytest.mark.django_db
@@ -148,27 +154,11 @@ def test_author_pages_cost_the_same_with_5_and_50_co_written_stories(client, url
 
 def _article_form(article=None, others=(), **overrides):
     """What the admin's article form posts, with the "Other authors" rows."""
-    category = Category.objects.get(path="world/russia")
-    data = {
-        "title": article.title if article else "A story by two",
-        "slug": article.slug if article else "a-story-by-two",
-        "standfirst": "",
-        "body": "<p>Text.</p>",
-        "category": category.pk,
-        "author": article.author_id if article else "",
-        "tags": "",
-        "status": "draft",
-        "image_alt": "",
-        "image_caption": "",
-        "image_credit": "",
-        "seo_title": "",
-        "meta_description": "",
-        "comments_enabled": "on",
-        "rating_enabled": "on",
-        "publish_at_0": "",
-        "publish_at_1": "",
-        "feedback_questions-TOTAL_FORMS": "0",
-        "feedback_questions-INITIAL_FORMS": "0",
+    data = new_article_admin_data(
+        title=article.title if article else "A story by two",
+        slug=article.slug if article else "a-story-by-two",
+        author=article.author_id if article else "",
+    ) | {
         "co_bylines-TOTAL_FORMS": str(len(others)),
         "co_bylines-INITIAL_FORMS": "0",
     }
