@@ -110,6 +110,24 @@ def test_a_suggestion_to_no_version_of_the_story_is_refused(story):
     assert not ChangeSuggestion.objects.exists()
 
 
+@pytest.mark.parametrize("base", ["", "not-a-number", "1e9"])
+def test_a_suggestion_whose_starting_version_is_unreadable_says_so_and_can_be_sent_again(
+    story, base
+):
+    article, writer, _ = story
+    writers = _signed_in(writer)
+    data = {"base": base, "title": NEW_TITLE, "standfirst": "", "body": article.body}
+    refused = writers.post(_suggest_url(article), data)
+    assert refused.status_code == 400
+    content = refused.content.decode()
+    assert "could not tell which version of the story" in content
+    assert NEW_TITLE in content
+    # The form now starts from the story as it is, so sending it again works.
+    data["base"] = refused.context["form"]["base"].value()
+    assert writers.post(_suggest_url(article), data).status_code == 302
+    assert ChangeSuggestion.objects.get().fields["title"] == NEW_TITLE
+
+
 def test_the_editor_sees_the_suggestion_and_compares_it_word_by_word(story):
     article, writer, editor = story
     _suggest(_signed_in(writer), article, body="<p>The port is open again.</p>")

@@ -23,10 +23,19 @@ from ..revisions import current_version
 NAME = "articles_article"
 
 
+BASE_UNREADABLE = (
+    "We could not tell which version of the story you started from. Your text is kept: "
+    "check it against the story as it is now, and send it again."
+)
+
+
 class SuggestionForm(forms.Form):
     """The story's text as the writer would have it."""
 
-    base = forms.IntegerField(widget=forms.HiddenInput)
+    base = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": BASE_UNREADABLE, "invalid": BASE_UNREADABLE},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,6 +131,10 @@ def suggest_view(request, object_id):
         else:
             messages.success(request, "Your suggested change is with the editors.")
             return redirect(_change_url(article))
+    elif "base" in form.errors:
+        # Sent again, the text is compared with the story as it is now.
+        form.data = form.data.copy()
+        form.data["base"] = current_version(article)
     context = _context(request, article, f"Suggest a change: {article}", form=form)
     return TemplateResponse(
         request,
