@@ -253,6 +253,53 @@ def test_writer_keeps_the_bylines_an_editor_put_on_their_story(client):
     assert (article.title, article.byline_names) == ("Retitled", "Ann Lee and Bob Ray")
 
 
+def test_editor_swaps_two_other_authors_in_place(client):
+    """Row one becomes the second author and row two the first: each name stays once."""
+    client.force_login(make_editor())
+    article, (_ann, bob, cy) = _co_written(
+        "Ann Lee", "Bob Ray", "Cy Day", status=Article.Status.DRAFT, publish_at=None
+    )
+    first, second = article.co_bylines.order_by("position")
+    data = _article_form(article) | {
+        "co_bylines-TOTAL_FORMS": "2",
+        "co_bylines-INITIAL_FORMS": "2",
+        "co_bylines-0-id": first.pk,
+        "co_bylines-0-author": cy.pk,
+        "co_bylines-0-position": "1",
+        "co_bylines-1-id": second.pk,
+        "co_bylines-1-author": bob.pk,
+        "co_bylines-1-position": "2",
+    }
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = client.post(url, data)
+    assert response.status_code == 302, _errors(response)[:3000]
+    article.refresh_from_db()
+    assert article.byline_names == "Ann Lee, Cy Day and Bob Ray"
+
+
+def test_the_same_other_author_twice_is_still_refused_when_both_rows_change(client):
+    client.force_login(make_editor())
+    article, (_ann, _bob, cy) = _co_written(
+        "Ann Lee", "Bob Ray", "Cy Day", status=Article.Status.DRAFT, publish_at=None
+    )
+    first, second = article.co_bylines.order_by("position")
+    data = _article_form(article) | {
+        "co_bylines-TOTAL_FORMS": "2",
+        "co_bylines-INITIAL_FORMS": "2",
+        "co_bylines-0-id": first.pk,
+        "co_bylines-0-author": cy.pk,
+        "co_bylines-0-position": "1",
+        "co_bylines-1-id": second.pk,
+        "co_bylines-1-author": cy.pk,
+        "co_bylines-1-position": "2",
+    }
+    response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    assert response.status_code == 200
+    assert "Please correct the duplicate data for author" in _errors(response)
+    article.refresh_from_db()
+    assert article.byline_names == "Ann Lee, Bob Ray and Cy Day"
+
+
 def test_a_form_without_the_other_authors_leaves_them(client):
     client.force_login(make_editor())
     article, _ = _co_written("Ann Lee", "Bob Ray", status=Article.Status.DRAFT, publish_at=None)

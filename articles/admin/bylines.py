@@ -59,6 +59,18 @@ def writers_byline_field(user, keep, field):
     )
 
 
+class BylineForm(forms.ModelForm):
+    def validate_constraints(self):
+        """ "Each author once on a story" is checked across the posted rows (the formset's
+        own check), not against the rows as stored: those may change in the same save,
+        as when two other authors swap places."""
+        exclude = self._get_validation_exclusions() | {"author"}
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
+
 class BylineFormSet(forms.BaseInlineFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,6 +100,20 @@ class BylineFormSet(forms.BaseInlineFormSet):
                     ),
                 )
 
+    def save_existing_objects(self, commit=True):
+        """Rows given another author are stored afresh (same ids) before the rest is
+        saved, so a swap never meets the database's "each author once" half-way."""
+        if commit:
+            moved = [
+                form.instance
+                for form in self.initial_forms
+                if "author" in form.changed_data and not self._should_delete_form(form)
+            ]
+            ArticleByline.objects.filter(pk__in=[row.pk for row in moved]).delete()
+            for row in moved:
+                row.save(force_insert=True)
+        return super().save_existing_objects(commit)
+
     def _check_colleagues_bylines(self):
         if self.byline_user is None or not self.posted:
             return
@@ -108,6 +134,7 @@ class ArticleBylineInline(admin.TabularInline):
     """ "Other authors", after the lead byline, ordered by their position number."""
 
     model = ArticleByline
+    form = BylineForm
     formset = BylineFormSet
     fields = ("author", "position")
     extra = 1
