@@ -93,20 +93,30 @@ SILENCED_SYSTEM_CHECKS = ["security.W003"]
 ROOT_URLCONF = "magazine.urls"
 WSGI_APPLICATION = "magazine.wsgi.application"
 
+# The public pages are Jinja2 templates (jinja2/, see magazine/jinja2.py); the admin,
+# the mails and the form widgets stay on Django's templates (templates/).
+CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.template.context_processors.csp",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "articles.context_processors.site",
+]
 TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "magazine.jinja2.environment",
+            "context_processors": CONTEXT_PROCESSORS,
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.template.context_processors.csp",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
-            ],
-        },
+        "OPTIONS": {"context_processors": CONTEXT_PROCESSORS},
     },
 ]
 

@@ -1,0 +1,78 @@
+"""
+The Jinja2 environment of the public pages (templates in jinja2/; the admin and the
+mails stay on Django's templates). What Django's template tags and filters gave those
+pages, the same Python functions give here as globals and filters.
+
+Lookups are as lenient as Django's: a missing variable, or an attribute of one, renders
+as nothing (`ChainableUndefined`). Templates are read once per process unless DEBUG.
+"""
+
+from django.conf import settings
+from django.template import defaultfilters
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import dateformat
+from django.utils.timezone import template_localtime
+from jinja2 import ChainableUndefined, Environment
+
+from articles import markup
+from articles.forms.security import form_token
+from articles.templatetags.newsroom import newsroom_when
+
+
+def url(name, *args, **kwargs):
+    """`{% url %}`: the address of a named view."""
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def date(value, format_string):
+    """Django's `date` filter: the time in the current zone, in Django's format."""
+    if value in (None, ""):
+        return ""
+    return dateformat.format(template_localtime(value), format_string)
+
+
+def linebreaksbr(value):
+    return defaultfilters.linebreaksbr(value, autoescape=True)
+
+
+def linebreaks(value):
+    return defaultfilters.linebreaks_filter(value, autoescape=True)
+
+
+GLOBALS = {
+    "url": url,
+    "static": static,
+    "form_token": form_token,
+    "absolute_url": markup.absolute_url,
+    "breadcrumb_json_ld": markup.breadcrumb_json_ld,
+    "canonical_url": markup.canonical_url,
+    "home_json_ld": markup.home_json_ld,
+    "reader_score": markup.reader_score,
+    "responsive_image": markup.responsive_image,
+    "score_choices": markup.score_choices,
+    "search_snippet": markup.search_snippet,
+    "subscribe_form": markup.subscribe_form,
+}
+
+FILTERS = {
+    "capfirst": defaultfilters.capfirst,
+    "date": date,
+    "filesizeformat": defaultfilters.filesizeformat,
+    "floatformat": defaultfilters.floatformat,
+    "json_ld": markup.json_ld,
+    "linebreaks": linebreaks,
+    "linebreaksbr": linebreaksbr,
+    "newsroom_when": newsroom_when,
+    "pluralize": defaultfilters.pluralize,
+    "star_fills": markup.star_fills,
+}
+
+
+def environment(**options):
+    options["undefined"] = ChainableUndefined  # not Django's DebugUndefined, which prints "{{ x }}"
+    options["auto_reload"] = settings.DEBUG
+    env = Environment(**options)
+    env.globals.update(GLOBALS)
+    env.filters.update(FILTERS)
+    return env
