@@ -31,7 +31,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 
-from . import antispam
+from . import antispam, edge
 
 # Per-request values inside forms: kept as placeholders, filled in for each reader.
 PER_REQUEST_FIELDS = (
@@ -69,6 +69,7 @@ def invalidate(*names):
     def bump():
         now = time.time_ns()
         cache.set_many({VERSION_PREFIX + name: now for name in names}, None)
+        edge.ban(names)
 
     transaction.on_commit(bump)
 

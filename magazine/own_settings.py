@@ -12,6 +12,10 @@ from magazine.env import BASE_DIR, DEBUG, env_bool, env_list
 # changes invalidate them at once. Browsers may reuse form-less pages this long.
 MAGAZINE_PAGE_CACHE_SECONDS = int(os.environ.get("MAGAZINE_PAGE_CACHE_SECONDS", "600"))
 MAGAZINE_BROWSER_CACHE_SECONDS = 60
+# Shared caches in front (Varnish: `make serve-proxied`, varnish/default.vcl), each
+# sent a BAN of the names a change bumps (articles/edge.py), e.g. "http://127.0.0.1:8000/".
+# Empty (the default): pages carry no cache tags and no ban is sent.
+MAGAZINE_EDGE_CACHE_URLS = env_list("MAGAZINE_EDGE_CACHE_URLS")
 # Parts of pages kept rendered under what they show (articles/fragments.py), for every
 # reader; off, every page is rendered from scratch (`make bench` measures both).
 MAGAZINE_KEEP_FRAGMENTS = env_bool("MAGAZINE_KEEP_FRAGMENTS", True)
