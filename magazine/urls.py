@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
+from articles.admin.password_reset import StaffPasswordResetDoneView, StaffPasswordResetView
 from articles.views.media import serve_media
 
 urlpatterns = [
@@ -20,6 +21,13 @@ urlpatterns = [
         "admin/password/set/done/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    # "Forgotten your password?" on the sign-in page: the link it mails leads to the page above.
+    path("admin/password/reset/", StaffPasswordResetView.as_view(), name="admin_password_reset"),
+    path(
+        "admin/password/reset/sent/",
+        StaffPasswordResetDoneView.as_view(),
+        name="password_reset_done",
     ),
     path("admin/", admin.site.urls),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
