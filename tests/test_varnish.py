@@ -1,0 +1,287 @@
+"""
+Varnish in front (varnish/default.vcl, articles/edge.py): a real varnishd on a free
+port, with the repository's config pointed at Django's live server.
+
+Where varnishd is not installed these tests are skipped, with the reason; in CI
+(CI=true) a missing varnishd fails them instead, so they can never silently not run.
+"""
+
+import http.client
+import http.server
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.signals import request_started
+from django.tasks import default_task_backend
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import edge, moderation
+from articles.models import Comment
+
+from .factories import ArticleFactory, CommentFactory, article_admin_data, make_editor
+from .helpers import reader_cookie
+from .servers import free_port
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+ROOT = Path(__file__).resolve().parent.parent
+VARNISHD = shutil.which("varnishd") or next(
+    (path for path in ("/usr/sbin/varnishd",) if os.path.exists(path)), None
+)
+
+
+class Varnish:
+    def __init__(self, port):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}/"
+
+    def get(self, path, headers=None):
+        """(status, headers with lower-case names, body) of one GET through Varnish."""
+        return get(self.port, path, headers)
+
+
+def get(port, path, headers=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def _answers(port):
+    try:
+        get(port, "/healthz")
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture
+def varnish(live_server, settings):
+    """varnishd with varnish/default.vcl in front of the live server, told of bans."""
+    if VARNISHD is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs varnishd for tests/test_varnish.py: apt-get install varnish")
+        pytest.skip("varnishd is not installed (apt-get install varnish)")
+    # A folder of its own that Varnish's unprivileged worker may enter.
+    workdir = Path(tempfile.mkdtemp(prefix="open-magazine-varnish-"))
+    workdir.chmod(0o755)
+    vcl = workdir / "default.vcl"
+    backend_port = urlsplit(live_server.url).port
+    config = (ROOT / "varnish" / "default.vcl").read_text()
+    vcl.write_text(config.replace('.port = "8001";', f'.port = "{backend_port}";'))
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            VARNISHD,
+            "-F",
+            "-a",
+            f"127.0.0.1:{port}",
+            "-f",
+            str(vcl),
+            "-n",
+            str(workdir / "n"),
+            "-s",
+            "malloc,32m",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not _answers(port):
+            assert process.poll() is None, (
+                "varnishd stopped: see `varnishd -C -f varnish/default.vcl`"
+            )
+            assert time.monotonic() < deadline, "varnishd did not answer within 30 s"
+            time.sleep(0.1)
+        settings.MAGAZINE_EDGE_CACHE_URLS = [f"http://127.0.0.1:{port}/"]
+        yield Varnish(port)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture
+def app_requests():
+    """How many requests have reached the site (Django's request_started) so far."""
+    count = [0]
+
+    def counted(**kwargs):
+        count[0] += 1
+
+    request_started.connect(counted, weak=False)
+    yield lambda: count[0]
+    request_started.disconnect(counted)
+
+
+def seen_within(varnish, path, text, seconds=1.0):
+    """Whether a stranger sees `text` on `path` through Varnish within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if text.encode() in varnish.get(path)[2]:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+
+
+def test_a_strangers_second_request_is_a_varnish_hit_that_never_reaches_the_site(
+    varnish, app_requests
+):
+    article = ArticleFactory()
+    path = article.category.get_absolute_url()
+    status, headers, body = varnish.get(path)
+    assert status == 200 and article.title.encode() in body
+    assert headers["x-cache"] == "miss"
+
+    before = app_requests()
+    status, headers, again = varnish.get(path)
+    assert (status, headers["x-cache"], again) == (200, "hit", body)
+    assert app_requests() == before
+
+
+def test_the_tag_header_names_what_the_page_shows_but_never_reaches_the_reader(
+    varnish, live_server
+):
+    article = ArticleFactory()
+    path = article.category.get_absolute_url()
+    assert "x-cache-tags" not in varnish.get(path)[1]
+    assert "x-cache-tags" not in varnish.get(path)[1]  # nor when kept
+    direct = get(urlsplit(live_server.url).port, path)[1]
+    assert direct["x-cache-tags"] == "articles site"
+
+
+def test_an_editors_change_in_the_admin_shows_through_varnish_within_a_second(varnish, client):
+    article = ArticleFactory(title="The first headline")
+    pages = [
+        article.category.get_absolute_url(),
+        reverse("articles:home"),
+        reverse("articles:author", args=[article.author.slug]),
+    ]
+    for path in pages:
+        varnish.get(path)
+        _status, headers, body = varnish.get(path)
+        assert headers["x-cache"] == "hit" and b"The first headline" in body, path
+
+    client.force_login(make_editor())
+    response = client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        article_admin_data(article, title="A corrected headline"),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    for path in pages:
+        assert seen_within(varnish, path, "A corrected headline"), path
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the article page carries per-request secrets (private, no-cache) until helper "
+    "C's public pages land; Varnish then keeps it and this must pass",
+)
+def test_a_comment_approval_clears_the_article_page_and_its_comment_pages(varnish):
+    article = ArticleFactory()
+    CommentFactory(article=article, body="An early remark.")
+    waiting = CommentFactory(article=article, body="A remark held for review.", status="pending")
+    pages = [article.get_absolute_url(), reverse("articles:comments", args=[article.pk])]
+    for path in pages:
+        varnish.get(path)
+        _status, headers, body = varnish.get(path)
+        assert headers["x-cache"] == "hit" and b"An early remark." in body, path
+
+    moderation.approve(Comment.objects.filter(pk=waiting.pk))
+
+    for path in pages:
+        assert seen_within(varnish, path, "A remark held for review."), path
+
+
+def test_a_signed_in_readers_requests_all_reach_the_site(varnish, app_requests):
+    article = ArticleFactory()
+    path = article.category.get_absolute_url()
+    varnish.get(path)
+    varnish.get(path)  # kept for strangers
+    cookie = {"Cookie": f"csrftoken=abc; reader={reader_cookie('a-returning-reader')}"}
+
+    before = app_requests()
+    for _ in range(2):
+        status, headers, _ = varnish.get(path, cookie)
+        assert (status, headers["x-cache"]) == (200, "miss")
+    assert app_requests() == before + 2
+    # The CSRF cookie alone is no reason to pass: the stranger's kept page is served.
+    assert varnish.get(path, {"Cookie": "csrftoken=abc"})[1]["x-cache"] == "hit"
+
+
+class _BanRelay(http.server.BaseHTTPRequestHandler):
+    """Passes a BAN on to Varnish: the way in to Varnish, closed or open at will."""
+
+    def do_BAN(self):
+        connection = http.client.HTTPConnection("127.0.0.1", self.server.varnish_port, timeout=5)
+        headers = {edge.BAN_HEADER: self.headers[edge.BAN_HEADER]}
+        connection.request("BAN", self.path, headers=headers)
+        status = connection.getresponse().status
+        connection.close()
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_ban_varnish_could_not_take_is_sent_again_and_clears_the_page_once_it_can(
+    varnish, settings, monkeypatch, client
+):
+    monkeypatch.setattr(edge, "BAN_RETRY_SECONDS", (0.3,) * 6)
+    relay_port = free_port()
+    settings.MAGAZINE_EDGE_CACHE_URLS = [f"http://127.0.0.1:{relay_port}/"]  # nothing there yet
+    article = ArticleFactory(title="The first headline")
+    path = article.category.get_absolute_url()
+    varnish.get(path)
+
+    client.force_login(make_editor())
+    response = client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        article_admin_data(article, title="A corrected headline"),
+    )
+    assert response.status_code == 302
+    assert not seen_within(varnish, path, "A corrected headline", seconds=0.8)
+
+    relay = http.server.HTTPServer(("127.0.0.1", relay_port), _BanRelay)
+    relay.varnish_port = varnish.port
+    threading.Thread(target=relay.serve_forever, daemon=True).start()
+    try:
+        assert seen_within(varnish, path, "A corrected headline", seconds=3)
+    finally:
+        relay.shutdown()
+        relay.server_close()
+
+
+def test_a_failed_ban_is_queued_again_for_later_where_the_task_backend_can_wait(settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    nothing_there = f"http://127.0.0.1:{free_port()}/"
+    assert edge.send_ban.call(nothing_there, ["article:1"]) == "retry"
+    (again,) = default_task_backend.results
+    assert again.args == [nothing_there, ["article:1"], 2]
+    assert again.task.run_after > timezone.now()
+
+
+def test_without_a_cache_in_front_pages_carry_no_tags_and_no_ban_is_queued(client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    article = ArticleFactory()
+    response = client.get(article.category.get_absolute_url())
+    assert response.status_code == 200 and "X-Cache-Tags" not in response
+    article.title = "Changed"
+    article.save()
+    assert not default_task_backend.results
