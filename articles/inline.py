@@ -8,6 +8,7 @@ anchors when they are made, finds them again when an editor changes the body
 beside each passage with a fixed number of queries (`passages`).
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -18,7 +19,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from . import richtext
-from .models import Comment, FeedbackQuestion
+from .models import Article, Comment, FeedbackQuestion
+from .models.compiled import Compiled, int_slot
 from .models.inline import QUOTE_MAX_LENGTH
 
 RECENT_ANSWERS = 3
@@ -161,7 +163,14 @@ class Passage:
 
 
 def anchored_questions(article):
-    return FeedbackQuestion.objects.filter(article=article).exclude(block_id="")
+    # In the editors' order; by the article's own columns, not its Meta ordering's join.
+    questions = FeedbackQuestion.objects.filter(article=article).exclude(block_id="")
+    return questions.order_by("order", "id")
+
+
+# What a passage's last answers show, in the model's field order: the window query's
+# wrapper names its columns col1, col2, ... in this order (`_page_queries`).
+RECENT_FIELDS = ("id", "name", "body", "created_at", "block_id")
 
 
 def recent_answers(article, block_ids=None):
@@ -182,17 +191,29 @@ def recent_answers(article, block_ids=None):
             on_block=Window(Count("id"), partition_by=F("block_id")),
         )
         .filter(position__lte=RECENT_ANSWERS)
-        .only("pk", "block_id", "name", "body", "created_at")
+        .only(*RECENT_FIELDS)
         .order_by("block_id", "position")
     )
 
 
-def _attach(passages, article, block_ids=None):
+ARTICLE = int_slot("article", 3)
+
+
+@functools.cache
+def _page_queries():
+    """The article page's two queries for its passages, compiled once (`models.compiled`)."""
+    article = Article(pk=ARTICLE.value)
+    return Compiled.of(anchored_questions(article), ARTICLE), Compiled.of(
+        recent_answers(article), ARTICLE
+    )
+
+
+def _attach(passages, questions, answers):
     by_id = {passage.block_id: passage for passage in passages}
-    for question in anchored_questions(article):
+    for question in questions:
         if question.block_id in by_id:
             by_id[question.block_id].questions.append(question)
-    for comment in recent_answers(article, block_ids):
+    for comment in answers:
         if comment.block_id in by_id:
             by_id[comment.block_id].count = comment.on_block
             by_id[comment.block_id].recent.append(comment)
@@ -217,12 +238,19 @@ def passages(article):
         )
         for match, end in zip(starts, ends, strict=True)
     ]
-    return _attach(cut, article)
+    questions, answers = _page_queries()
+    columns = {f"col{i}": name for i, name in enumerate(RECENT_FIELDS, 1)}
+    return _attach(
+        cut,
+        questions.raw(FeedbackQuestion, article=article.pk),
+        answers.raw(Comment, translations=columns, article=article.pk),
+    )
 
 
 def passage(article, block):
     """One block of the article with its questions and last answers (two queries)."""
-    return _attach([Passage(block.id, mark_safe(block.render()))], article, [block.id])[0]
+    found = Passage(block.id, mark_safe(block.render()))
+    return _attach([found], anchored_questions(article), recent_answers(article, [block.id]))[0]
 
 
 # --- The comment section ----------------------------------------------------------------

@@ -7,12 +7,17 @@ page at a time) read comments only through here; templates and kept markup
 (`articles.fragments`) get the comments ready, with nothing left to look up.
 """
 
+import functools
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, F, OuterRef, Q
 
+from .articles import Article
 from .comments import THREAD_ORDER, Comment, CommentVote, visible_q
+from .compiled import Compiled, int_slot, text_slot
 
 # Threads started on a passage of the article ("Inline Feedbacks", ?feedback=inline).
 PASSAGE_THREADS = ~Q(quote="")
@@ -78,14 +83,64 @@ def _prepare(comments, article, reader):
     return comments
 
 
+# What the "staff" and "author" marks (Comment.newsroom_role) need of the commenter's
+# account, as columns: no query per comment, and a query `raw()` can run.
+COMMENTER_COLUMNS = {
+    "commenter_is_staff": F("user__is_staff"),
+    "commenter_author_id": F("user__author_profile__id"),
+}
+
+
+def _in_threads(comments, thread_ids, reader, sort):
+    # Filtering by article too lets the database use the article's index, not scan by status.
+    return comments.in_threads(thread_ids, reader, sort).annotate(**COMMENTER_COLUMNS)
+
+
 def comments_in(article, thread_ids, reader, sort):
     """The comments of these threads, in order, ready to show to `reader`."""
-    # Filtering by article too lets the database use the article's index, not scan by status.
-    # Each comment's article and commenter's author profile come along: the "staff" and
-    # "author" marks (Comment.newsroom_role) cost no query per comment.
-    comments = list(
-        article.comments.in_threads(thread_ids, reader, sort).select_related("user__author_profile")
-    )
+    comments = list(_in_threads(article.comments, thread_ids, reader, sort))
+    return _prepare(prune_for_display(comments, reader), article, reader)
+
+
+ARTICLE, ACCOUNT, GUEST = int_slot("article", 1), int_slot("account", 2), text_slot("guest")
+
+
+def _stand_in(kind):
+    """A reader of this kind, with stand-in values, and the slots they fill."""
+    if kind == "account":
+        account = get_user_model()(pk=ACCOUNT.value)
+        return SimpleNamespace(user=account, token=None, token_hash=""), (ACCOUNT,)
+    if kind == "guest":
+        return SimpleNamespace(user=None, token="stand-in", token_hash=GUEST.value), (GUEST,)
+    return SimpleNamespace(user=None, token=None, token_hash=""), ()
+
+
+def _reader_kind(reader):
+    if reader.user:
+        return "account", {"account": reader.user.pk}
+    if reader.token:
+        return "guest", {"guest": reader.token_hash}
+    return "stranger", {}
+
+
+@functools.cache
+def _first_threads_query(kind, sort, feedback_only, limit):
+    """The comments of an article's first `limit` threads, compiled once per kind of reader."""
+    reader, slots = _stand_in(kind)
+    article = Article(pk=ARTICLE.value)
+    first = threads(article, reader, sort, feedback_only).values("pk")[:limit]
+    comments = _in_threads(Comment.objects.filter(article=article), first, reader, sort)
+    return Compiled.of(comments, ARTICLE, *slots)
+
+
+def first_threads(article, reader, sort, feedback_only=False):
+    """The comments of the article's first threads, in order, ready to show to `reader`."""
+    kind, values = _reader_kind(reader)
+    limit = settings.MAGAZINE_COMMENT_THREADS_ON_ARTICLE
+    query = _first_threads_query(kind, sort, feedback_only, limit)
+    comments = list(query.raw(Comment, article=article.pk, **values))
+    for comment in comments:
+        comment.article = article
     return _prepare(prune_for_display(comments, reader), article, reader)
 
 
@@ -100,8 +155,6 @@ class CommentSection:
 
 def comment_section(article, reader, sort, feedback_only=False):
     """The comment section under an article: its first threads, as `reader` sees them."""
-    limit = settings.MAGAZINE_COMMENT_THREADS_ON_ARTICLE
-    first = threads(article, reader, sort, feedback_only).values("pk")[:limit]
-    comments = comments_in(article, first, reader, sort)
+    comments = first_threads(article, reader, sort, feedback_only)
     shown = sum(1 for c in comments if c.shown and c.is_approved)
     return CommentSection(comments, sort, more_comments=article.comment_count > shown)

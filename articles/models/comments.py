@@ -266,14 +266,18 @@ class Comment(ReaderAction):
     def newsroom_role(self):
         """The mark by the name: "author" for the article's author and "staff" for the
         newsroom, when they commented signed in, so a guest called "Editor" is plainly a
-        guest; "" for everyone else. Costs no query when the comments are loaded through
-        `article.comments` with `select_related("user__author_profile")`."""
+        guest; "" for everyone else. Costs no query for comments loaded by the comment
+        section (`models.comment_section`), which brings the account's two columns."""
         if self.user_id is None:
             return ""
-        profile = getattr(self.user, "author_profile", None)
-        if profile is not None and profile.pk == self.article.author_id:
+        if "commenter_is_staff" in self.__dict__:
+            author_id, is_staff = self.commenter_author_id, self.commenter_is_staff
+        else:
+            author_id = getattr(getattr(self.user, "author_profile", None), "pk", None)
+            is_staff = self.user.is_staff
+        if author_id is not None and author_id == self.article.author_id:
             return "author"
-        return "staff" if self.user.is_staff else ""
+        return "staff" if is_staff else ""
 
     def attach_reply(self):
         """The comment a reply to this one hangs under: deeper replies stay at the cap."""

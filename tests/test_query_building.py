@@ -1,0 +1,104 @@
+"""
+The queries an article page runs on every request are built once per process
+(`articles.models.compiled`): building and compiling a queryset cost Django more than
+SQLite took to run it. These tests hold that shape, and that each request still gets
+its own article's and its own reader's rows.
+"""
+
+import pytest
+from django.db.models.sql.compiler import SQLCompiler
+
+from articles import inline
+from articles.models import Comment
+from articles.models.comment_section import comment_section
+from articles.readers import Reader
+
+from .factories import ArticleFactory, CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+STRANGER = Reader(user=None, token=None)
+
+
+@pytest.fixture
+def compiles(monkeypatch):
+    """How many querysets were compiled to SQL since the test began counting."""
+    count = []
+    original = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        count.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    return count
+
+
+def _names(section):
+    return [comment.name for comment in section.comments if comment.shown]
+
+
+def test_a_second_articles_comment_section_is_not_compiled_again(compiles):
+    first, second = ArticleFactory(), ArticleFactory()
+    CommentFactory(article=first, name="On the first")
+    reply_to = CommentFactory(article=second, name="On the second")
+    CommentFactory(article=second, parent=reply_to, depth=2, name="A reply")
+    comment_section(first, STRANGER, Comment.Sort.NEWEST)
+    compiles.clear()
+
+    section = comment_section(second, STRANGER, Comment.Sort.NEWEST)
+
+    assert _names(section) == ["On the second", "A reply"]
+    assert section.comments[1].reply_to_name == "On the second"
+    assert compiles == []
+
+
+def test_each_reader_sees_their_own_pending_comments_from_the_compiled_query():
+    article = ArticleFactory()
+    ada, bob = UserFactory(), UserFactory()
+    guest, other_guest = Reader(user=None, token="guest-one"), Reader(user=None, token="guest-two")
+    pending = Comment.Status.PENDING
+    CommentFactory(article=article, name="Approved")
+    CommentFactory(article=article, name="Ada's", user=ada, status=pending)
+    CommentFactory(article=article, name="Guest's", reader_hash=guest.token_hash, status=pending)
+
+    def seen_by(reader):
+        return _names(comment_section(article, reader, Comment.Sort.OLDEST))
+
+    assert seen_by(Reader(user=ada, token=None)) == ["Approved", "Ada's"]
+    assert seen_by(Reader(user=bob, token=None)) == ["Approved"]
+    assert seen_by(guest) == ["Approved", "Guest's"]
+    assert seen_by(other_guest) == ["Approved"]
+    assert seen_by(STRANGER) == ["Approved"]
+
+
+def test_the_newsroom_marks_come_with_the_comments_at_no_query_per_comment(
+    django_assert_num_queries,
+):
+    article = ArticleFactory()
+    editor = UserFactory(is_staff=True)
+    article.author.user = UserFactory()
+    article.author.save()
+    CommentFactory(article=article, name="Editor", user=editor)
+    CommentFactory(article=article, name="Author", user=article.author.user)
+    CommentFactory(article=article, name="Guest")
+
+    with django_assert_num_queries(1):  # the first threads with their replies
+        section = comment_section(article, STRANGER, Comment.Sort.OLDEST)
+        roles = [(c.name, c.newsroom_role) for c in section.comments]
+
+    assert roles == [("Editor", "staff"), ("Author", "author"), ("Guest", "")]
+
+
+def test_a_second_articles_passages_are_not_compiled_again(compiles):
+    first, second = ArticleFactory(), ArticleFactory()
+    inline.passages(first)
+    block = inline.passages(second)[0].block_id
+    CommentFactory(article=second, block_id=block, quote="First", name="On the passage")
+    compiles.clear()
+
+    shown = inline.passages(second)
+
+    assert [(c.name, c.on_block) for c in shown[0].recent] == [("On the passage", 1)]
+    assert shown[0].recent[0].created_at.tzinfo is not None
+    assert compiles == []
