@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || command -v python3)
 PYTEST_ARGS ?=
 
-.PHONY: run test coverage lint format lock serve worker backup check-backup bench bench-scale profile clean
+.PHONY: run test coverage lint format lock serve serve-proxied worker backup check-backup bench bench-scale profile clean
 
 $(VENV)/installed.stamp: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,27 @@ serve: $(VENV)/installed.stamp
 	DJANGO_DEBUG=false $(PY) manage.py collectstatic --noinput -v0
 	DJANGO_DEBUG=false $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=false $(VENV)/bin/gunicorn magazine.wsgi -c gunicorn.conf.py
+
+# `make serve` behind Varnish (varnish/default.vcl): varnishd answers on PORT, gunicorn on
+# INNER_PORT; each change bans the pages that show it there (README, "A cache in front").
+INNER_PORT ?= 8001
+VARNISH_LISTEN ?= 127.0.0.1:$(PORT)
+VARNISH_MEMORY ?= 256m
+VARNISH_DIR ?= /tmp/open-magazine-varnish-$(PORT)
+serve-proxied: $(VENV)/installed.stamp
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "Set DJANGO_SECRET_KEY (see README)."; exit 1; }
+	@command -v varnishd >/dev/null || { echo "Needs Varnish: apt-get install varnish"; exit 1; }
+	DJANGO_DEBUG=false $(PY) manage.py collectstatic --noinput -v0
+	DJANGO_DEBUG=false $(PY) manage.py migrate --noinput
+	mkdir -p $(VARNISH_DIR) && chmod 755 $(VARNISH_DIR)
+	sed 's/"8001"/"$(INNER_PORT)"/' varnish/default.vcl > $(VARNISH_DIR)/default.vcl
+	DJANGO_DEBUG=false GUNICORN_BIND=127.0.0.1:$(INNER_PORT) \
+	  MAGAZINE_TRUSTED_PROXIES=$${MAGAZINE_TRUSTED_PROXIES:-1} \
+	  MAGAZINE_EDGE_CACHE_URLS=$${MAGAZINE_EDGE_CACHE_URLS:-http://127.0.0.1:$(PORT)/} \
+	  $(VENV)/bin/gunicorn magazine.wsgi -c gunicorn.conf.py & gunicorn=$$!; \
+	  trap 'kill $$gunicorn 2>/dev/null' EXIT INT TERM; \
+	  varnishd -F -a $(VARNISH_LISTEN) -f $(VARNISH_DIR)/default.vcl -n $(VARNISH_DIR)/n \
+	    -s malloc,$(VARNISH_MEMORY)
 
 # Production's background worker (sends mail): runs the tasks stored by TASKS_BACKEND=database.
 # Start one or more beside `make serve`, with the same environment.
