@@ -7,7 +7,13 @@ each worker, as medians of several runs; writes the same to docs/performance.md.
 
 Environment: BENCH_SECONDS (per run, default 10), BENCH_RUNS (default 3),
 BENCH_ARTICLES (default 1000), BENCH_COMMENTS (per article, default 10),
-DATABASE_URL (default: a throwaway SQLite file under benchmarks/).
+DATABASE_URL (default: a throwaway SQLite file under benchmarks/), BENCH_ONLY=varnish
+(only the Varnish rows, printed, docs/performance.md left as it is).
+
+The Varnish rows (where varnishd is installed) put varnish/default.vcl in front of a
+fresh gunicorn and count, from its access log, the requests that reached it during the
+runs: none may. Beside them, the same Varnish config serving the same bytes (as Varnish
+delivered them) from a server of fixed objects: the most Varnish can do with that page.
 """
 
 import datetime
@@ -24,6 +30,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import edge_cache
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PORT = int(os.environ.get("BENCH_PORT", "8231"))
@@ -32,6 +40,7 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "1000"))
 COMMENTS = int(os.environ.get("BENCH_COMMENTS", "10"))
 SEED_COMMENTS = 200
+VARNISH_PORT = PORT + 1  # and PORT + 2 for the fixed objects, PORT + 3 for their Varnish
 SEED_PATH = "/world/russia/belarusian-russian-leaders-meet-as-west-prepares-to-ramp-up-pressure/"
 
 
@@ -143,7 +152,7 @@ def fetch_size(path, cookie=None):
     return len(fetch(path, cookie))
 
 
-def wrk(path, cookie=None):
+def wrk(path, cookie=None, port=PORT):
     """One wrk run: (requests/s, p50 ms, p99 ms)."""
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     out = subprocess.run(
@@ -154,7 +163,7 @@ def wrk(path, cookie=None):
             f"-d{SECONDS}s",
             "--latency",
             *headers,
-            f"http://127.0.0.1:{PORT}{path}",
+            f"http://127.0.0.1:{port}{path}",
         ],
         capture_output=True,
         text=True,
@@ -171,14 +180,76 @@ def wrk(path, cookie=None):
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), ms("50"), ms("99")
 
 
-def measure(path, cookie=None):
+def measure(path, cookie=None, port=PORT):
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     subprocess.run(
-        ["wrk", "-t1", "-c4", "-d2s", *headers, f"http://127.0.0.1:{PORT}{path}"],
+        ["wrk", "-t1", "-c4", "-d2s", *headers, f"http://127.0.0.1:{port}{path}"],
         capture_output=True,
     )  # warm-up
-    runs = [wrk(path, cookie) for _ in range(RUNS)]
+    runs = [wrk(path, cookie, port) for _ in range(RUNS)]
     return tuple(statistics.median(values) for values in zip(*runs, strict=True))
+
+
+def access_log_lines(log):
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+VARNISH_TARGETS = (("home", "/"), ("article, 200 comments", SEED_PATH))
+
+
+def varnish_rows(static_root):
+    """{page: [through Varnish (rps, p50, p99), Varnish serving the same bytes as a static
+    object (rps, p50, p99), bytes, requests that reached gunicorn during the runs]}."""
+    if not shutil.which("varnishd"):
+        print("varnishd is not installed (apt-get install varnish): no Varnish rows")
+        return {}
+    log = static_root.parent / f"{static_root.name}-access.log"
+    env = environment(static_root, 600) | {
+        "GUNICORN_ACCESS_LOG": str(log),
+        "MAGAZINE_EDGE_CACHE_URLS": f"http://127.0.0.1:{VARNISH_PORT}/",
+    }
+    objects, rows = {}, {}
+    server = start_server(env)  # a fresh one: Varnish's first request is rendered, tagged
+    try:
+        with edge_cache.varnishd(VARNISH_PORT, PORT):
+            for name, path in VARNISH_TARGETS:
+                size = len(edge_cache.fetch(VARNISH_PORT, path)[1])  # the one that may reach it
+                stored = edge_cache.fetch(VARNISH_PORT, path, {"Accept-Encoding": "gzip"})
+                objects[path] = edge_cache.as_static_object(*stored)
+                time.sleep(0.3)
+                before = access_log_lines(log)
+                measured = measure(path, port=VARNISH_PORT)
+                time.sleep(0.3)
+                rows[name] = [measured, None, size, access_log_lines(log) - before]
+    finally:
+        stop_server(server)
+    with edge_cache.static_objects(PORT + 2, objects), edge_cache.varnishd(PORT + 3, PORT + 2):
+        for name, path in VARNISH_TARGETS:
+            edge_cache.fetch(PORT + 3, path)
+            rows[name][1] = measure(path, port=PORT + 3)
+    return rows
+
+
+def render_varnish(rows):
+    lines = [
+        "",
+        "## Through Varnish",
+        "",
+        "Varnish 7.1 with `varnish/default.vcl` in front of a fresh gunicorn (`make "
+        "serve-proxied`), beside the same config serving the same bytes (as Varnish "
+        "delivered them) from a server of fixed objects. *Reached gunicorn*: requests in its "
+        "access log during the warm-up and the runs, after the first request.",
+        "",
+        "| page | through Varnish, requests/s | p50 ms | p99 ms | bytes | same bytes as a "
+        "static object, requests/s | share | reached gunicorn |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, ((rps, p50, p99), (static_rps, _, _), size, reached) in rows.items():
+        lines.append(
+            f"| {name} | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {size:,} | {static_rps:,.0f} "
+            f"| {rps / static_rps:.0%} | {reached} |"
+        )
+    return "\n".join([*lines, ""])
 
 
 def main():
@@ -188,6 +259,9 @@ def main():
     env = environment(static_root, page_cache_seconds=600)
     prepare_database(env)
     manage(env, "collectstatic", "--noinput", "-v0")
+    if os.environ.get("BENCH_ONLY") == "varnish":
+        print(render_varnish(varnish_rows(static_root)))
+        return
 
     targets = [
         ("home", "/"),
@@ -232,7 +306,7 @@ def main():
         finally:
             stop_server(server)
 
-    report = render(results, rss)
+    report = render(results, rss) + render_varnish(varnish_rows(static_root))
     print(report)
     (ROOT / "docs").mkdir(exist_ok=True)
     (ROOT / "docs" / "performance.md").write_text(report)
