@@ -108,6 +108,7 @@ def varnish(live_server, settings):
         settings.MAGAZINE_EDGE_CACHE_URLS = [f"http://127.0.0.1:{port}/"]
         yield Varnish(port)
     finally:
+        settings.MAGAZINE_EDGE_CACHE_URLS = []  # no retries left behind for later tests
         process.terminate()
         process.wait(timeout=20)
         shutil.rmtree(workdir, ignore_errors=True)
@@ -290,6 +291,7 @@ def test_a_ban_varnish_could_not_take_is_sent_again_and_clears_the_page_once_it_
     try:
         assert seen_within(varnish, path, "A corrected headline", seconds=3)
     finally:
+        settings.MAGAZINE_EDGE_CACHE_URLS = []
         relay.shutdown()
         relay.server_close()
 
