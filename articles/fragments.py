@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import CharField, IntegerField, Value
-from django.template import Context, RequestContext
-from django.template.loader import get_template
+from django.http import HttpResponse
+from django.template import engines
 from django.utils.safestring import mark_safe
 
 from . import pagecache
@@ -40,9 +40,9 @@ from .readers import Reader
 
 # Whom kept markup is rendered for: a reader with nothing of their own anywhere.
 STRANGER = Reader(user=None, token=None)
-PARTIAL = "articles/includes/comments.html#comment"
+COMMENTS = "articles/includes/comments.html"
 # Templates whose source shapes a comment's markup: a deploy that edits them changes every key.
-SOURCES = ("articles/includes/comments.html", "articles/includes/inline.html")
+SOURCES = (COMMENTS, "articles/includes/inline.html")
 KEPT_SECONDS = 7 * 24 * 3600
 # The template's indentation, a third of each comment's bytes; one space renders the same.
 BETWEEN_TAGS = re.compile(r">\s+<")
@@ -58,8 +58,14 @@ def is_personal(comment):
     return comment.my_vote is not None or comment.changeable or not comment.is_approved
 
 
+def _env():
+    """The Jinja2 environment of the public templates (magazine/jinja2.py)."""
+    return engines["jinja2"].env
+
+
 def _sources_hash(names):
-    sources = (get_template(name).template.source for name in names)
+    env = _env()
+    sources = (env.loader.get_source(env, name.partition("#")[0])[0] for name in names)
     return hashlib.blake2b("\x00".join(sources).encode(), digest_size=8).hexdigest()
 
 
@@ -113,15 +119,12 @@ def comment_items(comments, *, article, comments_open):
 
 
 def _comment_renderer(context):
-    """Renders one comment after another in one template context: a fresh context per
-    comment cost as much as the comment's own markup. Numbers are shown as they are (no
-    thousands separator is set), without a locale lookup for each."""
-    partial, shared = get_template(PARTIAL).template, Context(context, use_l10n=False)
+    """Renders one comment after another: one call of the `comment` macro each, in one
+    template context."""
+    macro = _env().get_template(COMMENTS).make_module(context).comment
 
     def render(comment):
-        with shared.push(comment=comment):
-            html = partial.render(shared)
-        return BETWEEN_TAGS.sub("> <", html.strip())
+        return BETWEEN_TAGS.sub("> <", str(macro(comment)).strip())
 
     return render
 
@@ -129,18 +132,35 @@ def _comment_renderer(context):
 # --- Parts of an article's page ------------------------------------------------------
 
 
-def render_templates(names, context, request):
-    """{name: html} of these templates (or partials), rendered in one request context:
-    the context processors run once, not once per template. Numbers are shown as they
-    are, as in comments."""
-    templates = [get_template(name).template for name in names]
-    shared = RequestContext(request, context, use_l10n=False)
-    rendered = {}
-    with shared.bind_template(templates[0]):
-        for name, template in zip(names, templates, strict=True):
-            with shared.push():
-                rendered[name] = template.render(shared)
+def request_context(request, context):
+    """What a template rendered for `request` sees: the context processors' values
+    (settings.TEMPLATES), then `context`, as Django's backend gives a whole page."""
+    shared = {}
+    for processor in engines["jinja2"].template_context_processors:
+        shared |= processor(request)
+    return shared | context | {"request": request}
+
+
+def render_templates(names, context, request, *args):
+    """{name: html} of these templates, or of macros of them ("file.html#macro", called
+    with `args`), rendered in one request context: the context processors run once, not
+    once per template."""
+    env, shared, modules, rendered = _env(), request_context(request, context), {}, {}
+    for name in names:
+        template_name, _, macro = name.partition("#")
+        if not macro:
+            rendered[name] = env.get_template(template_name).render(shared)
+            continue
+        if template_name not in modules:
+            modules[template_name] = env.get_template(template_name).make_module(shared)
+        rendered[name] = str(getattr(modules[template_name], macro)(*args))
     return rendered
+
+
+def partial_response(request, name, context, *args, status=200):
+    """A response of one macro ("file.html#macro") called with `args`: what a script
+    swaps into the page."""
+    return HttpResponse(render_templates([name], context, request, *args)[name], status=status)
 
 
 CONTENT = "articles/includes/article_content.html"
@@ -154,9 +174,13 @@ CONTENT_SOURCES = (
     "includes/header.html",
     "includes/footer.html",
 )
-RATING = "articles/includes/rating.html"
-SECTION = "articles/includes/comments.html"
-SECTION_SOURCES = (*SOURCES, "articles/includes/subscribe.html")
+RATING = "articles/includes/rating.html#section"
+SECTION = f"{COMMENTS}#section"
+SECTION_SOURCES = (
+    *SOURCES,
+    "articles/includes/subscribe.html",
+    "articles/includes/pagination.html",
+)
 
 
 @dataclass

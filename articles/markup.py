@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+
 from jinja2 import pass_context
 
 from . import search, structured_data
@@ -146,7 +147,7 @@ def reader_score(context, article):
 
 
 @pass_context
-def subscribe_form(context):
+def notify_form(context):
     """The "Notify of" form. The same for every anonymous reader, so kept pages may
     show it; a signed-in reader (whose pages are never kept) finds their address in it."""
     user = context.get("user")

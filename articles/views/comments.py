@@ -14,7 +14,7 @@ from django.db import DatabaseError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .. import comments, inline, moderation, pagination, voting
+from .. import comments, fragments, inline, moderation, pagination, voting
 from ..forms.comments import CommentEditForm, CommentForm, CommentVoteForm
 from ..forms.inline import comment_form_class
 from ..models import Article, Comment, CommentVote
@@ -132,7 +132,9 @@ def _refuse(request, message, status, *, article=None, form=None, comment=None):
         "form_message": message,
     }
     if wants_fragment(request):
-        return render(request, "articles/includes/comments.html#form", context, status=status)
+        return fragments.partial_response(
+            request, f"{fragments.COMMENTS}#form", context, form, message, status=status
+        )
     return render(request, "articles/comment_form.html", context, status=status)
 
 
@@ -206,7 +208,9 @@ def _posted(request, form, comment, note):
             "comments_open": True,
             "note": note,
         }
-        return render(request, "articles/includes/comments.html#comment", context, status=201)
+        return fragments.partial_response(
+            request, f"{fragments.COMMENTS}#comment", context, comment, status=201
+        )
     messages.success(request, note)
     return redirect(comment.get_absolute_url())
 
@@ -301,7 +305,7 @@ def _voted(request, comment, value):
     if wants_fragment(request):
         comment.my_vote, comment.shown = value, True
         context = {"comment": comment, "comments_open": comments_open(comment.article)}
-        return render(request, "articles/includes/comments.html#votes", context)
+        return fragments.partial_response(request, f"{fragments.COMMENTS}#votes", context, comment)
     messages.success(request, f"Your vote ({'up' if value > 0 else 'down'}) is counted.")
     return redirect(comment.get_absolute_url())
 

@@ -10,7 +10,7 @@ words they select. Comments are posted to `comments.post_comment`, like any othe
 
 from django.shortcuts import get_object_or_404, render
 
-from .. import inline
+from .. import fragments, inline
 from ..forms.inline import PassageCommentForm
 from ..models import Article
 from ..models.comments import comments_open
@@ -66,7 +66,8 @@ def passage(request, article_id, block_id):
         found.form = passage_form(article, get_reader(request), found, quote)
     context["passage"] = found
     if wants_fragment(request):
-        return _answer(article, render(request, "articles/includes/inline.html#panel", context))
+        name = "articles/includes/inline.html#panel"
+        return _answer(article, fragments.partial_response(request, name, context, found))
     return _answer(article, render(request, "articles/passage.html", context))
 
 

@@ -11,7 +11,8 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
-    """Rendered without context processors: the database may be what failed."""
+    """Rendered without a request, so without context processors: the database may be
+    what failed."""
     return HttpResponseServerError(loader.get_template("500.html").render())
 
 

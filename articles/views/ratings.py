@@ -106,7 +106,8 @@ def _rated(request, article, score, previous):
     """The answer to a counted vote: the fresh figures (rating.js), or the article."""
     if wants_fragment(request):
         article.refresh_from_db(fields=RATING_FIELDS)
-        return render(request, "articles/includes/rating.html#figures", {"article": article})
+        name = "articles/includes/rating.html#figures"
+        return fragments.partial_response(request, name, {"article": article})
     if previous is None:
         messages.success(request, f"Thank you: your vote ({score} of 5) is counted.")
     else:
