@@ -6,10 +6,12 @@ its own article's and its own reader's rows.
 """
 
 import pytest
+from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
 
 from articles import inline
-from articles.models import Comment
+from articles.models import Article, Category, Comment
 from articles.models.comment_section import comment_section
 from articles.readers import Reader
 
@@ -102,3 +104,26 @@ def test_a_second_articles_passages_are_not_compiled_again(compiles):
     assert [(c.name, c.on_block) for c in shown[0].recent] == [("On the passage", 1)]
     assert shown[0].recent[0].created_at.tzinfo is not None
     assert compiles == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+def test_the_next_scheduled_time_is_found_by_the_times_indexes():
+    """Every listing page asks; by status alone it read every published article."""
+    with CaptureQueriesContext(connection) as queries:
+        Article.objects.next_scheduled_time()
+    (query,) = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "article_unpublish_at_idx" in plan
+    assert "article_status_publish_idx (status=? AND publish_at>?)" in plan
+
+
+def test_a_renamed_section_shows_in_the_articles_breadcrumbs_at_once(client, seed_article):
+    client.get(seed_article.get_absolute_url())  # the categories are now cached
+    russia = Category.objects.get(path="world/russia")
+    russia.name = "Russian Federation"
+    russia.save()
+
+    assert [c.name for c in seed_article.category.ancestors()] == ["World", "Russian Federation"]
+    assert Article.objects.get(pk=seed_article.pk).category.name == "Russian Federation"

@@ -12,7 +12,7 @@ from . import featured_image
 from .agencies import Agency
 from .article_queryset import ArticleQuerySet
 from .bylines import BylinesMixin
-from .categories import Category
+from .categories import CachedCategoryDescriptor, Category
 from .drafts import RoughDraftMixin
 from .media import LibraryImageField
 from .people import Author
@@ -299,3 +299,6 @@ class Article(
             return ""
         joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         return f"With reporting by {joined}"
+
+
+Article.category = CachedCategoryDescriptor(Article._meta.get_field("category"))

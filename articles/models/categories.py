@@ -1,6 +1,7 @@
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
 from django.urls import reverse
 
 from .. import pagecache
@@ -14,12 +15,18 @@ RESERVED_SLUGS = {
 }  # fmt: skip
 PATHS_CACHE_KEY = "articles:category-ids-by-path"
 NAVIGATION_CACHE_KEY = "articles:navigation"
+CATEGORIES_CACHE_KEY = "articles:categories-by-id"
 
 
 class CategoryQuerySet(models.QuerySet):
     def known_paths(self):
         """{path: id} of every category, cached: URL resolution asks for it on each request."""
         return cache.get_or_set(PATHS_CACHE_KEY, lambda: dict(self.values_list("path", "pk")), None)
+
+    def cached(self):
+        """{id: category} of every category, cached until a category changes: an article's
+        section and breadcrumbs cost no query (`Category.ancestors`, `Article.category`)."""
+        return cache.get_or_set(CATEGORIES_CACHE_KEY, lambda: {c.pk: c for c in self}, None)
 
     def top_level(self):
         return self.filter(parent=None)
@@ -119,10 +126,22 @@ class Category(models.Model):
             node = node.parent
 
     def ancestors(self):
-        """This category and those above it, top first (one query)."""
-        return list(Category.objects.ancestors_of(self.path))
+        """This category and those above it, top first (from the cached categories)."""
+        by_path = {category.path: category for category in Category.objects.cached().values()}
+        parts = self.path.split("/")
+        prefixes = ("/".join(parts[: i + 1]) for i in range(len(parts)))
+        return [by_path[prefix] for prefix in prefixes if prefix in by_path]
+
+
+class CachedCategoryDescriptor(ForwardManyToOneDescriptor):
+    """`article.category` read from the cached categories (`cached()`): they change
+    only with an edit, and every article page shows its section."""
+
+    def get_object(self, instance):
+        found = Category.objects.cached().get(instance.category_id)
+        return found if found is not None else super().get_object(instance)
 
 
 def forget_cached_categories():
-    cache.delete_many([PATHS_CACHE_KEY, NAVIGATION_CACHE_KEY])
+    cache.delete_many([PATHS_CACHE_KEY, NAVIGATION_CACHE_KEY, CATEGORIES_CACHE_KEY])
     pagecache.invalidate("site")
