@@ -57,10 +57,12 @@ def test_category_pages_paginate(client, settings):
     category = CategoryFactory()
     ArticleFactory.create_batch(settings.MAGAZINE_ARTICLES_PER_PAGE + 1, category=category)
     first = client.get(category.get_absolute_url())
-    assert len(first.context["articles"]) == settings.MAGAZINE_ARTICLES_PER_PAGE
+    assert first.content.decode().count('<article class="card">') == (
+        settings.MAGAZINE_ARTICLES_PER_PAGE
+    )
     older = re.search(r'<a rel="next" href="([^"]+)">Older</a>', first.content.decode())
     second = client.get(older.group(1).replace("&amp;", "&"))
-    assert len(second.context["articles"]) == 1
+    assert second.content.decode().count('<article class="card">') == 1
     assert 'rel="prev"' in second.content.decode()
 
 

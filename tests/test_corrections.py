@@ -102,7 +102,7 @@ def test_an_update_sets_the_time_and_shows_its_optional_note(story, editor_clien
     assert "Updated " in page
     assert 'class="corrections"' not in page  # no note, no box
     assert _save(editor_client, story, "update", "Adds the mayor's reaction.").status_code == 302
-    assert "Adds the mayor&#x27;s reaction." in _page(story)
+    assert "Adds the mayor&#39;s reaction." in _page(story)
 
 
 def test_a_correction_needs_a_note(story, editor_client):

@@ -78,7 +78,8 @@ def test_every_public_page_has_canonical_description_open_graph_and_twitter_tags
 def test_canonical_url_drops_stray_parameters_and_keeps_the_page(client, settings):
     ArticleFactory.create_batch(settings.MAGAZINE_ARTICLES_PER_PAGE + 1)
     assert _head(client, "/?utm_source=x").canonical == ["http://testserver/"]
-    cursor = client.get("/").context["page_obj"].next_cursor
+    older = re.search(r'<a rel="next" href="/\?after=([^"&]+)"', client.get("/").content.decode())
+    cursor = older.group(1)
     assert _head(client, f"/?after={cursor}&utm_source=x").canonical == [
         f"http://testserver/?after={cursor}"
     ]
@@ -152,7 +153,7 @@ def test_home_page_describes_the_organization_and_its_site_search(client, seed_a
     template = action["target"]["urlTemplate"]
     assert "{search_term_string}" in template
     results = client.get(template.replace("{search_term_string}", "putin"))
-    assert seed_article in results.context["articles"]
+    assert f'<a href="{seed_article.get_absolute_url()}">' in results.content.decode()
 
 
 def test_structured_data_cannot_be_broken_out_of_by_article_text(client):

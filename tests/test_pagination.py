@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Category
+from articles.models import Article, Category
 
 from .factories import ArticleFactory, CategoryFactory, CommentFactory
 from .helpers import COUNTS_A_FRESH_RENDER, page_queries
@@ -20,13 +20,20 @@ def _link(html, rel):
     return found and found.group(1).replace("&amp;", "&")
 
 
+def _article_pks(response):
+    """The articles a list page shows, in order: the addresses of its cards' titles."""
+    pks = {a.get_absolute_url(): a.pk for a in Article.objects.all()}
+    links = re.findall(r'<h2 class="card__title"><a href="([^"]+)">', response.content.decode())
+    return [pks[url] for url in links]
+
+
 def _walk(client, url, rel="next"):
     """Follow the `rel` links from `url`: the articles of each page, in order."""
     pages = []
     while url:
         response = client.get(url)
         assert response.status_code == 200
-        pages.append([a.pk for a in response.context["articles"]])
+        pages.append(_article_pks(response))
         url = _link(response.content.decode(), rel)
     return pages, response
 
@@ -48,7 +55,7 @@ def test_archive_pages_have_no_duplicates_or_gaps_when_times_tie(client, setting
     # Back from the last page: the same pages in reverse, ending at the first page.
     back, first = _walk(client, _link(last.content.decode(), "prev"), rel="prev")
     assert back == pages[-2::-1]
-    assert first.context["page_obj"].is_first
+    assert _link(first.content.decode(), "prev") is None  # the first page: nothing newer
 
 
 def test_the_first_page_has_no_cursor_and_later_pages_link_to_it(client, settings):
@@ -59,9 +66,9 @@ def test_the_first_page_has_no_cursor_and_later_pages_link_to_it(client, setting
     second = client.get(_link(first.content.decode(), "next")).content.decode()
     assert '<a href="/">Latest</a>' in second
     back = client.get(_link(second, "prev"))
-    assert list(back.context["articles"]) == list(first.context["articles"])
-    assert back.context["page_obj"].is_first
+    assert _article_pks(back) == _article_pks(first)
     assert _link(back.content.decode(), "prev") is None
+    assert ">Latest</a>" not in back.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -74,14 +81,14 @@ def test_a_malformed_cursor_shows_the_first_page(client, settings, cursor):
     for param in ("after", "before"):
         response = client.get("/", {param: cursor})
         assert response.status_code == 200
-        assert response.context["articles"][0] == newest
+        assert _article_pks(response)[0] == newest.pk
 
 
 def test_a_cursor_past_the_end_shows_the_first_page(client):
     article = ArticleFactory(publish_at=timezone.now() - datetime.timedelta(days=1))
     response = client.get("/", {"after": "0.1"})  # 1970: nothing is older
     assert response.status_code == 200
-    assert article in response.context["articles"]
+    assert article.pk in _article_pks(response)
 
 
 @pytest.mark.caches_off(reason=COUNTS_A_FRESH_RENDER)
@@ -96,7 +103,7 @@ def test_a_late_archive_page_costs_the_queries_of_the_first(client, settings, pa
         url = _link(client.get(url).content.decode(), "next")
     assert "after=" in url
     assert page_queries(client, url) == page_queries(client, path)
-    assert not set(client.get(url).context["articles"]) & set(first.context["articles"])
+    assert not set(_article_pks(client.get(url))) & set(_article_pks(first))
 
 
 def test_all_comments_pages_by_keyset_in_each_sort(client, seed_article, settings):
@@ -125,4 +132,4 @@ def test_all_comments_ignores_a_cursor_of_another_sort(client, seed_article):
     url = reverse("articles:comments", args=[seed_article.pk])
     response = client.get(url, {"sort": "votes", "after": "12345.1"})  # a "newest" cursor
     assert response.status_code == 200
-    assert len(response.context["comments"]) == 1
+    assert len(re.findall(r'<li id="comment-\d+"', response.content.decode())) == 1

@@ -1,6 +1,7 @@
 """Search: published articles by any of their words, on SQLite and PostgreSQL alike."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -41,7 +42,15 @@ HOSTILE_QUERIES = [
 def _titles(client, query, **params):
     response = client.get(reverse("articles:search"), {"q": query, **params})
     assert response.status_code == 200
-    return [a.title for a in response.context["articles"]]
+    return _shown_titles(response)
+
+
+def _shown_titles(response):
+    """The titles of the results, in the order the page shows them."""
+    found = re.findall(
+        r'<h2 class="card__title"><a href="[^"]+">(.*?)</a></h2>', response.content.decode()
+    )
+    return [html.unescape(title) for title in found]
 
 
 @pytest.mark.parametrize(
@@ -136,7 +145,7 @@ def test_cleaned_queries_are_short_and_free_of_control_characters(query):
 def test_empty_query_shows_the_form_and_no_results(client, seed_article):
     response = client.get(reverse("articles:search"))
     assert response.status_code == 200
-    assert list(response.context["articles"]) == []
+    assert _shown_titles(response) == []
     assert 'name="q"' in response.content.decode()
 
 
@@ -158,10 +167,10 @@ def test_results_are_paginated_and_page_links_keep_the_query(client, settings):
         settings.MAGAZINE_ARTICLES_PER_PAGE + 2, category=category, title="Zeppelin news"
     )
     first = client.get(reverse("articles:search"), {"q": "zeppelin"})
-    assert first.context["paginator"].num_pages == 2
+    assert "<span>Page 1 of 2</span>" in first.content.decode()
     assert 'href="?q=zeppelin&amp;page=2"' in first.content.decode()
     second = client.get(reverse("articles:search"), {"q": "zeppelin", "page": 2})
-    assert len(second.context["articles"]) == 2
+    assert len(_shown_titles(second)) == 2
     assert client.get(reverse("articles:search"), {"q": "zeppelin", "page": 9}).status_code == 404
 
 

@@ -72,7 +72,7 @@ def test_seed_article_page_shows_what_the_reference_page_shows(client, seed_arti
     assert page.count(seed.TITLE) >= 2  # headline and the page/OG title
     assert "Make your Motion!" in page
     assert "With reporting by dpa and TASS" in page
-    assert "Let&#x27;s Post Your Story on Open Magazine!" in page
+    assert "Let&#39;s Post Your Story on Open Magazine!" in page
     assert 'href="/packs/"' in page
     assert "Article Rating" in page
     for paragraph in seed.PARAGRAPHS[:3]:
