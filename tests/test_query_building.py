@@ -15,7 +15,7 @@ from articles.models import Article, Category, Comment
 from articles.models.comment_section import comment_section
 from articles.readers import Reader
 
-from .factories import ArticleFactory, CommentFactory, UserFactory
+from .factories import ArticleFactory, AuthorFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +127,18 @@ def test_a_renamed_section_shows_in_the_articles_breadcrumbs_at_once(client, see
 
     assert [c.name for c in seed_article.category.ancestors()] == ["World", "Russian Federation"]
     assert Article.objects.get(pk=seed_article.pk).category.name == "Russian Federation"
+
+
+def test_a_second_articles_other_authors_are_not_compiled_again(compiles):
+    first, second = ArticleFactory(), ArticleFactory()
+    ada, bob = AuthorFactory(name="Ada"), AuthorFactory(name="Bob")
+    first.set_co_authors([ada.pk])
+    second.set_co_authors([bob.pk, ada.pk])
+    Article.objects.get(pk=first.pk).bylines()
+    second = Article.objects.select_related("author").get(pk=second.pk)
+    compiles.clear()
+
+    names = [author.name for author in second.bylines()]
+
+    assert names == [second.author.name, "Bob", "Ada"]
+    assert compiles == []

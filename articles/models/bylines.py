@@ -6,10 +6,15 @@ the page, every one in JSON-LD and the feeds, and each author's page lists the s
 they are on.
 """
 
+import functools
+
 from django.db import models
 
 from .. import pagecache
+from .compiled import Compiled, int_slot
 from .people import Author
+
+ARTICLE = int_slot("article", 4)
 
 
 class ArticleByline(models.Model):
@@ -56,15 +61,20 @@ class BylinesMixin:
         """[lead author, then the others in order]; a rough draft may have none.
 
         The other authors come from `co_bylines` as prefetched (`with_bylines()`, as
-        lists do), else from one query whose result the instance keeps the same way, so
-        that the page and its JSON-LD share it.
+        lists do), else from one query compiled once (`_co_authors_query`), whose result
+        the instance keeps beside its prefetched rows (forgotten by `refresh_from_db`),
+        so that the page and its JSON-LD share it.
         """
         lead = [self.author] if self.author_id else []
         if self.pk is None:
             return lead
-        if "co_bylines" not in getattr(self, "_prefetched_objects_cache", {}):
-            models.prefetch_related_objects([self], with_bylines())
-        others = [b.author for b in self.co_bylines.all()]
+        kept = self.__dict__.setdefault("_prefetched_objects_cache", {})
+        if "co_bylines" in kept:
+            others = [b.author for b in self.co_bylines.all()]
+        else:
+            if "co_authors" not in kept:
+                kept["co_authors"] = list(_co_authors_query().raw(Author, article=self.pk))
+            others = kept["co_authors"]
         return lead + [a for a in others if a.pk != self.author_id]
 
     @property
@@ -81,11 +91,20 @@ class BylinesMixin:
             ArticleByline(article=self, author_id=pk, position=n)
             for n, pk in enumerate((pk for pk in wanted if pk in existing), start=1)
         )
-        getattr(self, "_prefetched_objects_cache", {}).pop("co_bylines", None)
+        kept = getattr(self, "_prefetched_objects_cache", {})
+        kept.pop("co_bylines", None)
+        kept.pop("co_authors", None)
         pagecache.invalidate(pagecache.article_page(self.pk), "articles")
 
     def co_author_ids(self):
         return list(self.co_bylines.values_list("author_id", flat=True))
+
+
+@functools.cache
+def _co_authors_query():
+    """An article's other authors, in byline order: `bylines()` asks on every article page."""
+    others = Author.objects.filter(co_bylines__article_id=ARTICLE.value)
+    return Compiled.of(others.order_by("co_bylines__position", "co_bylines__id"), ARTICLE)
 
 
 def by_author_q(author):
