@@ -118,3 +118,20 @@ def test_plain_inputs_are_what_djangos_widget_templates_write(seed_article, whic
     hidden = len(plain.hidden_fields())
     assert [plain_parts[i] for i in keep] == [django_parts[i] for i in keep]
     assert plain_parts[hidden:] == django_parts[hidden:]
+
+
+@pytest.mark.parametrize("page", ["home", "article", "section", "search", "all comments"])
+def test_public_pages_render_no_django_templates(client, seed_article, page):
+    """The public pages are Jinja2 templates (jinja2/), at a fraction of the cost of
+    Django's engine; only the admin, the mails and the widgets stay on it."""
+    url = {
+        "home": reverse("articles:home"),
+        "article": seed_article.get_absolute_url(),
+        "section": seed_article.category.get_absolute_url(),
+        "search": reverse("articles:search") + "?q=russia",
+        "all comments": reverse("articles:comments", args=[seed_article.pk]),
+    }[page]
+    response = client.get(url)
+    assert response.status_code == 200
+    assert [template.name for template in response.templates] == []
+    assert "</html>" in response.content.decode()
