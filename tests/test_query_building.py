@@ -9,9 +9,10 @@ import pytest
 from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles import inline
-from articles.models import Article, Category, Comment
+from articles.models import Agency, Article, Category, ChangeNote, Comment, article_page
 from articles.models.comment_section import comment_section
 from articles.readers import Reader
 
@@ -142,3 +143,34 @@ def test_a_second_articles_other_authors_are_not_compiled_again(compiles):
 
     assert names == [second.author.name, "Bob", "Ada"]
     assert compiles == []
+
+
+def test_an_articles_agencies_tags_and_notes_come_as_its_managers_give_them(compiles):
+    ArticleFactory(tags=["Elsewhere"])
+    article = ArticleFactory(tags=["Zebra", "apple", "Mango"], revised_at=timezone.now())
+    article.agencies.add(Agency.objects.create(name="Zeta Wire"), Agency.objects.create(name="apa"))
+    ChangeNote.objects.create(article=article, kind="update", note="Later.")
+    ChangeNote.objects.create(article=article, kind="correction", note="A fix.")
+    ChangeNote.objects.create(article=article, kind="update", note="")
+    article_page.agencies_of(ArticleFactory())  # compiled for another article first
+    article_page.tags_of(ArticleFactory())
+    article_page.change_notes_of(ArticleFactory(revised_at=timezone.now()))
+    compiles.clear()
+
+    found = (
+        article_page.agencies_of(article),
+        article_page.tags_of(article),
+        article_page.change_notes_of(article),
+    )
+
+    assert compiles == []
+    assert (
+        [a.name for a in found[0]]
+        == ["apa", "Zeta Wire"]
+        == [a.name for a in article.agencies.all()]
+    )
+    assert [t.name for t in found[1]] == ["Zebra", "apple", "Mango"]
+    assert found[1] == list(article.tags.all())
+    assert [n.note for n in found[2]] == ["Later.", "A fix."]
+    assert found[2] == list(article.change_notes.for_page())
+    assert article_page.change_notes_of(ArticleFactory()) == []  # never revised: no query

@@ -14,6 +14,8 @@ from .people import Author
 from .scheduling import PUBLISHED, published_q, stage_q, taken_down_q
 from .story_people import StoryMember
 
+LISTS_NEVER_SHOW = ("body", "search_text", "search_vector")
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
@@ -57,8 +59,16 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(_is_published() | _is_on_story(user))
 
     def for_listing(self):
-        """What a card shows: section, image and every author (one query for the others)."""
-        return self.select_related("category", "author", "image").prefetch_related(with_bylines())
+        """What a card shows: section, image and every author (one query for the others).
+
+        Not the editor's source of the body nor the search columns, which no list shows
+        (feeds show `body_html`): a page of cards reads a fraction of the rows' bytes.
+        """
+        return (
+            self.select_related("category", "author", "image")
+            .defer(*LISTS_NEVER_SHOW)
+            .prefetch_related(with_bylines())
+        )
 
     def in_category(self, category):
         """Articles of a category and of all its subcategories."""
