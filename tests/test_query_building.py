@@ -174,3 +174,14 @@ def test_an_articles_agencies_tags_and_notes_come_as_its_managers_give_them(comp
     assert [n.note for n in found[2]] == ["Later.", "A fix."]
     assert found[2] == list(article.change_notes.for_page())
     assert article_page.change_notes_of(ArticleFactory()) == []  # never revised: no query
+
+
+def test_a_list_of_cards_reads_neither_the_bodys_source_nor_the_search_columns():
+    ArticleFactory.create_batch(2)
+    with CaptureQueriesContext(connection) as queries:
+        cards = list(Article.objects.published().for_listing())
+    listed = queries.captured_queries[0]["sql"]
+    for column in ("body", "search_text", "search_vector"):
+        assert f'"articles_article"."{column}"' not in listed
+    assert '"articles_article"."body_html"' in listed  # the feeds show it
+    assert cards and all(card.title and card.category.name for card in cards)
