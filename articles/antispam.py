@@ -4,9 +4,13 @@ people never see, and a signed timestamp that refuses forms sent implausibly
 fast (bots) or after hours (stale or replayed pages). What the person typed is
 kept either way, and a refused form carries a fresh timestamp.
 
-The signed value is a random nonce, new for every form shown (pages served from
-the cache get theirs when filled in), so the same form sent twice can be told
-from two forms: see `form_nonce` and the comments' idempotency key.
+The timestamp is not in the page (pages are shared, also by caches in front of us):
+static/js/form-stamp.js fetches one from `articles:form-stamp` when a reader starts
+on a form. Without JavaScript the form arrives with none and is shown again, text
+kept, with a stamp: one more press. A form shown again (bound) carries its stamp.
+
+The signed value is a random nonce, new for every stamp, so the same form sent twice
+can be told from two forms: see `form_nonce` and the comments' idempotency key.
 """
 
 import secrets
@@ -20,20 +24,26 @@ NONCE_PREFIX = "form:"
 
 
 def fresh_timestamp():
-    """A signed "this form was shown now" (also filled into pages served from cache)."""
+    """A signed "this form was shown now", with a new nonce."""
     nonce = secrets.token_urlsafe(12)
     return signing.TimestampSigner(salt=TIMESTAMP_SALT).sign(f"{NONCE_PREFIX}{nonce}")
 
 
 class FreshTimestampInput(forms.HiddenInput):
-    """Always renders a new signed timestamp, also when the form is re-shown."""
+    """Empty on a page every reader shares (form-stamp.js fills it in); a new signed
+    timestamp when the form is shown again to the one who sent it."""
+
+    stamp = ""
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-form-stamp": "", **(attrs or {})})
 
     def format_value(self, value):
-        return fresh_timestamp()
+        return self.stamp
 
 
 class SpamGuardMixin(forms.Form):
-    """Add to a public form. Errors carry codes `spam`, `too_fast` and `stale`."""
+    """Add to a public form. Errors carry codes `spam`, `unstamped`, `too_fast` and `stale`."""
 
     min_seconds = 3
     max_seconds = 2 * 3600
@@ -49,6 +59,17 @@ class SpamGuardMixin(forms.Form):
     # The nonce of a valid timestamp; None before cleaning and for tokens without one.
     form_nonce = None
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            # Shown again only in the answer to its own POST: a page of that reader alone.
+            self.fields["form_started"].widget.stamp = fresh_timestamp()
+
+    @property
+    def form_stamp(self):
+        """The value of the hidden `form_started` input: "" unless the form is bound."""
+        return self.fields["form_started"].widget.stamp
+
     def clean(self):
         cleaned_data = super().clean()
         if self.cleaned_data.get("website"):
@@ -57,6 +78,12 @@ class SpamGuardMixin(forms.Form):
         return cleaned_data
 
     def _check_timestamp(self, token):
+        if not token:
+            raise ValidationError(
+                "One more step: we could not check this form without JavaScript. Your text "
+                "is still here: please send it again.",
+                code="unstamped",
+            )
         signer = signing.TimestampSigner(salt=TIMESTAMP_SALT)
         try:
             value = signer.unsign(token, max_age=self.max_seconds)

@@ -11,6 +11,7 @@ from .views import (
     previews,
     ratings,
     reading,
+    stamps,
     submissions,
     subscriptions,
 )
@@ -22,6 +23,7 @@ urlpatterns = [
     path("", reading.HomeView.as_view(), name="home"),
     path("tag/<slug:slug>/", reading.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", reading.AuthorView.as_view(), name="author"),
+    path("forms/stamp/", stamps.form_stamp, name="form-stamp"),
     path("packs/", submissions.PackListView.as_view(), name="packs"),
     path("submit/", submissions.submit, name="submit"),
     path("submit/thanks/", submissions.submit_done, name="submit-done"),

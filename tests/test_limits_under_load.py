@@ -121,8 +121,15 @@ def _post(server, path, fields, address, cookies):
         "Content-Type": "application/x-www-form-urlencoded",
         "X-Forwarded-For": address,
         "Cookie": "; ".join(cookies),
+        "Sec-Fetch-Site": "same-origin",  # as browsers send: the page carries no token
     }
     return servers.request(server.port, "POST", path, urllib.parse.urlencode(fields), headers)[0]
+
+
+def _stamp(server, address):
+    """The spam guard's stamp, as static/js/form-stamp.js fetches it (pages carry none)."""
+    headers = {"X-Forwarded-For": address}
+    return servers.request(server.port, "GET", "/forms/stamp/", headers=headers)[2]
 
 
 def _rating_form(html):
@@ -176,6 +183,7 @@ def test_a_burst_of_new_guests_on_one_address_stores_one_comment(server):
                 "name": f"Guest {i}",
                 "email": f"guest{i}@example.com",
                 "body": f"Comment number {i} of the burst.",
+                "form_started": _stamp(server, address),
             },
         )
         for i, (cookies, html) in enumerate(guests)

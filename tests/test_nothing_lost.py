@@ -45,16 +45,17 @@ def _no_minimum_time_or_rate_limits(monkeypatch):
     monkeypatch.setattr(ratelimit, "hit", lambda *args: True)
 
 
-def form_started(html, index=0):
-    return re.findall(r'name="form_started" value="([^"]+)"', html)[index]
+def form_started(client):
+    """The stamp static/js/form-stamp.js fetches for a form (pages carry none)."""
+    return client.get(reverse("articles:form-stamp")).content.decode()
 
 
-def comment_data(article_page_html, body="Well reported.", **fields):
+def comment_data(stamp, body="Well reported.", **fields):
     return {
         "name": "Ann",
         "email": "ann@example.com",
         "body": body,
-        "form_started": form_started(article_page_html),
+        "form_started": stamp,
         **fields,
     }
 
@@ -72,7 +73,7 @@ def test_a_comment_form_sent_twice_stores_one_comment(client, seed_article, sett
     Client().get(seed_article.get_absolute_url())  # fills the page cache when it is on
     page = Client().get(seed_article.get_absolute_url())
     assert (page.get("X-Page-Cache") == "hit") is page_cache
-    data = comment_data(page.content.decode())
+    data = comment_data(form_started(client))
 
     first = client.post(comment_url(seed_article), data)
     second = client.post(comment_url(seed_article), data)  # the double click, or a replay
@@ -86,28 +87,31 @@ def test_a_comment_form_sent_twice_stores_one_comment(client, seed_article, sett
 
 def test_every_reader_of_a_cached_page_gets_their_own_key(seed_article, settings):
     settings.MAGAZINE_PAGE_CACHE_SECONDS = 600
-    pages = [Client().get(seed_article.get_absolute_url()).content.decode() for _ in range(3)]
-    tokens = {form_started(html) for html in pages}
-    assert len(tokens) == 3
-    for n, html in enumerate(pages):
-        data = comment_data(html, body="Thank you!", email=f"reader{n}@example.com")
-        assert Client().post(comment_url(seed_article), data).status_code == 302
+    readers = [Client() for _ in range(3)]
+    pages = {reader.get(seed_article.get_absolute_url()).content for reader in readers}
+    assert len(pages) == 1  # one shared page...
+    stamps = [form_started(reader) for reader in readers]
+    assert len(set(stamps)) == 3  # ...and a key of their own for each reader
+    for n, (reader, stamp) in enumerate(zip(readers, stamps, strict=True)):
+        data = comment_data(stamp, body="Thank you!", email=f"reader{n}@example.com")
+        assert reader.post(comment_url(seed_article), data).status_code == 302
     assert Comment.objects.filter(body="Thank you!").count() == 3
 
 
 def test_one_form_sends_several_different_comments_with_javascript(client, seed_article):
     """comments.js keeps the form after posting and copies it for replies: same nonce."""
-    html = client.get(seed_article.get_absolute_url()).content.decode()
+    client.get(seed_article.get_absolute_url())
+    stamp = form_started(client)
     parent = CommentFactory(article=seed_article)
     sent = [
-        client.post(comment_url(seed_article), comment_data(html, body="First."), **FETCH),
-        client.post(comment_url(seed_article), comment_data(html, body="Second."), **FETCH),
+        client.post(comment_url(seed_article), comment_data(stamp, body="First."), **FETCH),
+        client.post(comment_url(seed_article), comment_data(stamp, body="Second."), **FETCH),
         client.post(
             comment_url(seed_article),
-            comment_data(html, body="First, as a reply.", parent=parent.pk),
+            comment_data(stamp, body="First, as a reply.", parent=parent.pk),
             **FETCH,
         ),
-        client.post(comment_url(seed_article), comment_data(html, body="Second."), **FETCH),
+        client.post(comment_url(seed_article), comment_data(stamp, body="Second."), **FETCH),
     ]
     assert [response.status_code for response in sent] == [201, 201, 201, 201]
     assert Comment.objects.filter(email="ann@example.com").count() == 3
@@ -117,8 +121,8 @@ def test_one_form_sends_several_different_comments_with_javascript(client, seed_
 
 
 def test_a_double_click_racing_past_the_check_still_stores_one(client, seed_article, monkeypatch):
-    html = client.get(seed_article.get_absolute_url()).content.decode()
-    data = comment_data(html)
+    client.get(seed_article.get_absolute_url())
+    data = comment_data(form_started(client))
     first = client.post(comment_url(seed_article), data)
     # The second click checks before the first one commits: the constraint decides.
     calls = guard_misses(monkeypatch)
@@ -149,8 +153,10 @@ def test_a_double_submit_racing_past_the_check_stores_one_story(client, monkeypa
 
 def test_a_passage_comment_sent_twice_stores_one(client, seed_article):
     block = seed_article.blocks()[0]
-    html = client.get(reverse("articles:passage", args=[seed_article.pk, block.id]))
-    data = comment_data(html.content.decode(), block=block.id, quote="")
+    assert (
+        client.get(reverse("articles:passage", args=[seed_article.pk, block.id])).status_code == 200
+    )
+    data = comment_data(form_started(client), block=block.id, quote="")
     answers = [client.post(comment_url(seed_article), data, **FETCH) for _ in range(2)]
     assert [a.status_code for a in answers] == [201, 201]
     assert Comment.objects.filter(article=seed_article, block_id=block.id).count() == 1
@@ -166,8 +172,8 @@ def _fail(*args, **kwargs):
 @pytest.mark.parametrize("fetch", [False, True], ids=["form", "javascript"])
 def test_a_failing_subscription_rolls_the_comment_back(client, seed_article, monkeypatch, fetch):
     monkeypatch.setattr("articles.subscriptions.subscribe_to_replies", _fail)
-    html = client.get(seed_article.get_absolute_url()).content.decode()
-    data = comment_data(html, body="Kept when it fails.", notify_replies="on")
+    client.get(seed_article.get_absolute_url())
+    data = comment_data(form_started(client), body="Kept when it fails.", notify_replies="on")
 
     response = client.post(comment_url(seed_article), data, **(FETCH if fetch else {}))
 
@@ -183,9 +189,11 @@ def test_a_failing_count_update_rolls_an_approved_comment_back(client, monkeypat
     Article.objects.filter(pk=article.pk).update(comment_count=1)
     # The step after the insert and the count update: queueing the subscribers' mail.
     monkeypatch.setattr("articles.subscriptions.comments_approved", _fail)
-    html = client.get(article.get_absolute_url()).content.decode()
+    client.get(article.get_absolute_url())
 
-    response = client.post(comment_url(article), comment_data(html, body="Second thoughts."))
+    response = client.post(
+        comment_url(article), comment_data(form_started(client), body="Second thoughts.")
+    )
 
     assert response.status_code == 503
     assert "Second thoughts." in response.content.decode()
@@ -274,11 +282,11 @@ def test_comment_mail_waits_out_an_outage_and_goes_once(
     article = ArticleFactory()
     follower("sam@example.com", article)
     CommentFactory(email="ann@example.com", article=article)
-    html = client.get(article.get_absolute_url()).content.decode()
+    stamp = form_started(client)
 
     with django_capture_on_commit_callbacks(execute=True):
         started = time.monotonic()
-        response = client.post(comment_url(article), comment_data(html, body="Mail later."))
+        response = client.post(comment_url(article), comment_data(stamp, body="Mail later."))
         elapsed = time.monotonic() - started
 
     assert response.status_code == 302 and elapsed < 1
