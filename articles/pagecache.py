@@ -15,11 +15,15 @@ Pages are kept under their whole address, scheme and host included: where severa
 names serve (MAGAZINE_CANONICAL_HOST_REDIRECT off), each keeps its own copy.
 
 Only requests with no cookie but the CSRF one are served from or stored in the
-cache: a reader's own vote, messages, sessions and staff previews never are.
-Forms' CSRF tokens and spam-guard timestamps are stored as placeholders and
-filled in for each request.
+cache: a reader's own vote, messages, sessions and staff previews never are. Kept
+pages carry nothing per request (forms prove their origin by fetch metadata, the spam
+guard's stamp is fetched: articles/forms/security.py, articles/antispam.py), so they
+are the same bytes for everyone: `Cache-Control: public, s-maxage` lets a shared
+cache in front hold them too. A page that used a CSRF token while rendering is never
+kept. Each page is kept plain and gzip-compressed, each copy with its own ETag.
 """
 
+import gzip
 import hashlib
 import re
 import time
@@ -28,20 +32,11 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 
-from . import antispam, edge
+from . import edge
 
-# Per-request values inside forms: kept as placeholders, filled in for each reader.
-PER_REQUEST_FIELDS = (
-    (re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")'), b"\x00csrf\x00", get_token),
-    (
-        re.compile(rb'(name="[\w-]*form_started" value=")[^"]+(")'),
-        b"\x00form-started\x00",
-        lambda request: antispam.fresh_timestamp(),
-    ),
-)
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 VERSION_PREFIX = "pagecache:version:"
 KEPT_HEADERS = ("Content-Type", "Content-Language")
 
@@ -106,23 +101,13 @@ def versions_for_page(request, names):
 
 
 def keep_per_request(content):
-    """`content` (bytes) with per-request form values as placeholders, and whether it had any."""
-    has_form = False
-    for pattern, placeholder, _ in PER_REQUEST_FIELDS:
-        content, found = pattern.subn(rb"\1" + placeholder + rb"\2", content)
-        has_form = has_form or bool(found)
-    return content, has_form
+    """No-op: kept markup carries no per-request values any more. Remains only while
+    articles/fragments.py calls it."""
+    return content, False
 
 
 def fill_per_request(request, content):
-    """Kept `content` with this request's values in place of the placeholders; the same
-    values for every part of one page, as a page rendered afresh has."""
-    values = request.__dict__.setdefault("per_request_values", {})
-    for _, placeholder, value_for in PER_REQUEST_FIELDS:
-        if placeholder in content:
-            if placeholder not in values:
-                values[placeholder] = value_for(request).encode()
-            content = content.replace(placeholder, values[placeholder])
+    """No-op, as `keep_per_request`."""
     return content
 
 
@@ -164,6 +149,8 @@ class AnonymousPageCacheMiddleware:
             or response.streaming
             or response.cookies
             or response.has_header("Cache-Control")
+            # The page used this reader's CSRF token: it is theirs alone.
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         ):
             return response
         # A version newer than the render means the content changed meanwhile: the page
@@ -171,43 +158,47 @@ class AnonymousPageCacheMiddleware:
         current = versions(names, started - 1)
         if any(version is None or version > started for version in current.values()):
             return response
-        content, has_form = keep_per_request(response.content)
         entry = {
             "names": sorted(names),
             "versions": current,
-            "content": content,
-            "has_form": has_form,
-            "etag": '"' + hashlib.sha256(content).hexdigest()[:32] + '"',
             "headers": {h: response[h] for h in KEPT_HEADERS if response.has_header(h)},
+            "plain": _copy(response.content),
+            # Compressed once, here, not for every hit by GZipMiddleware (which leaves a
+            # response with Content-Encoding alone). The page holds no secret, so the
+            # padding GZipMiddleware adds against BREACH is not needed.
+            "gzip": _copy(gzip.compress(response.content, mtime=0)),
         }
         timeout = min(
             settings.MAGAZINE_PAGE_CACHE_SECONDS,
             getattr(request, "page_cache_seconds", None) or settings.MAGAZINE_PAGE_CACHE_SECONDS,
         )
         caches["local"].set(key, entry, timeout)
-        self._add_http_caching(response, entry)
-        return response
+        return self._serve(request, entry, hit=False)
 
-    def _serve(self, request, entry):
-        if not entry["has_form"] and request.headers.get("If-None-Match") == entry["etag"]:
+    def _serve(self, request, entry, hit=True):
+        encoding = (
+            "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else None
+        )
+        copy = entry["gzip"] if encoding else entry["plain"]
+        if request.headers.get("If-None-Match") == copy["etag"]:
             response = HttpResponseNotModified()
         else:
-            content = entry["content"]
-            if entry["has_form"]:
-                content = fill_per_request(request, content)
-            response = HttpResponse(content)
+            response = HttpResponse(copy["content"])
             for header, value in entry["headers"].items():
                 response[header] = value
-        response["X-Page-Cache"] = "hit"
-        self._add_http_caching(response, entry)
+            if encoding:
+                response["Content-Encoding"] = encoding
+        if hit:
+            response["X-Page-Cache"] = "hit"
+        response["ETag"] = copy["etag"]
+        response["Cache-Control"] = (
+            f"public, max-age={settings.MAGAZINE_BROWSER_CACHE_SECONDS}, "
+            f"s-maxage={settings.MAGAZINE_SHARED_CACHE_SECONDS}"
+        )
+        patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
         return response
 
-    @staticmethod
-    def _add_http_caching(response, entry):
-        if entry["has_form"]:
-            # The page carries this reader's CSRF token: no shared cache may keep it.
-            response["Cache-Control"] = "private, no-cache"
-        else:
-            response["Cache-Control"] = f"public, max-age={settings.MAGAZINE_BROWSER_CACHE_SECONDS}"
-            response["ETag"] = entry["etag"]
-        patch_vary_headers(response, ("Cookie",))
+
+def _copy(content):
+    """One kept copy of a page: its bytes and their ETag."""
+    return {"content": content, "etag": '"' + hashlib.sha256(content).hexdigest()[:32] + '"'}

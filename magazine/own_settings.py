@@ -12,6 +12,9 @@ from magazine.env import BASE_DIR, DEBUG, env_bool, env_list
 # changes invalidate them at once. Browsers may reuse form-less pages this long.
 MAGAZINE_PAGE_CACHE_SECONDS = int(os.environ.get("MAGAZINE_PAGE_CACHE_SECONDS", "600"))
 MAGAZINE_BROWSER_CACHE_SECONDS = 60
+# A shared cache in front (Varnish, a CDN) may keep anonymous pages this long; changes
+# ban them from it at once (articles/edge.py), so this only bounds a missed ban.
+MAGAZINE_SHARED_CACHE_SECONDS = int(os.environ.get("MAGAZINE_SHARED_CACHE_SECONDS", "60"))
 # Shared caches in front (Varnish: `make serve-proxied`, varnish/default.vcl), each
 # sent a BAN of the names a change bumps (articles/edge.py), e.g. "http://127.0.0.1:8000/".
 # Empty (the default): pages carry no cache tags and no ban is sent.
