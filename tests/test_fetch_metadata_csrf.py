@@ -113,3 +113,17 @@ def test_a_comment_from_another_site_is_refused_with_the_text_kept(seed_article)
     assert response.status_code == 403
     assert "My carefully typed remark" in response.content.decode()
     assert not Comment.objects.exists()
+
+
+def test_the_story_form_is_checked_by_fetch_metadata_too(settings):
+    """The story form is exempt from the middleware and checked inside the view, once its
+    size is known (articles/views/submissions.py): by the same rule."""
+    from articles.models import Submission
+
+    from .helpers import SUBMIT, form_data
+
+    cross_site = {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}
+    assert strict_client().post(SUBMIT, form_data(), headers=cross_site).status_code == 403
+    sent = strict_client().post(SUBMIT, form_data(), headers={"Sec-Fetch-Site": "same-origin"})
+    assert sent.status_code == 302
+    assert Submission.objects.count() == 1
