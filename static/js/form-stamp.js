@@ -1,7 +1,8 @@
 // The spam guard's "form shown at" stamp (articles/antispam.py) is not in pages that
-// every reader shares: it is fetched when a reader starts on a form, and a form is sent
-// once its stamp is in. Without JavaScript (or if the fetch fails) the server shows the
-// form again with a stamp and the text kept: one more press.
+// every reader shares: it is fetched when a reader comes to a form (it scrolls into
+// view, or they start on it), and a form is sent once its stamp is in. Without
+// JavaScript (or if the fetch fails) the server shows the form again with a stamp and
+// the text kept: one more press.
 // Include as <script src=".../form-stamp.js" data-stamp-url="/forms/stamp/" defer>.
 
 const STAMP_URL = document.currentScript?.dataset.stampUrl || "/forms/stamp/";
@@ -39,6 +40,20 @@ function start(event) {
 
 document.addEventListener("focusin", start);
 document.addEventListener("pointerdown", start);
+
+const seen = "IntersectionObserver" in window
+  ? new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (entry.isIntersecting) {
+        seen.unobserve(entry.target);
+        stamp(entry.target);
+      }
+    }
+  })
+  : null;
+for (const input of document.querySelectorAll("form input[data-form-stamp]")) {
+  seen?.observe(input.form);
+}
 
 // Before any other submit handler (comments.js sends forms by fetch): hold the form
 // until its stamp is in, then send it as the reader did. A second try goes as it is.
