@@ -106,7 +106,7 @@ def static_objects(port, objects):
 # Added by Varnish or by the transfer, not part of the page.
 NOT_THE_PAGES = {
     "date", "age", "via", "x-varnish", "x-cache", "content-length", "connection",
-    "accept-ranges", "transfer-encoding", "cache-control", "etag",
+    "accept-ranges", "transfer-encoding", "cache-control",
 }  # fmt: skip
 
 
