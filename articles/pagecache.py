@@ -135,6 +135,7 @@ class AnonymousPageCacheMiddleware:
         # For the metrics' hit ratio (magazine/monitoring/metrics.py).
         if entry and versions(entry["names"], time.time_ns()) == entry["versions"]:
             request.page_cache_result = "hit"
+            request.page_cache_names = set(entry["names"])  # what it shows, as when rendered
             return self._serve(request, entry)
         request.page_cache_result = "miss"
         return self._render_and_store(request, key)

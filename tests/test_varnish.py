@@ -227,11 +227,6 @@ def ban_by_hand(varnish, names):
     connection.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a page the site's own page cache serves carries no X-Cache-Tags until "
-    "articles/pagecache.py sets request.page_cache_names from the kept entry on a hit",
-)
 def test_a_page_the_sites_own_cache_serves_is_kept_by_varnish_too(varnish, app_requests):
     """Varnish asks again (its copy expired, or another Varnish): the site's page cache
     answers, and that answer must still name what it shows, or Varnish keeps nothing."""
