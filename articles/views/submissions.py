@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import ListView
+
+from magazine.csrf import csrf_protect
 
 from .. import submissions
 from ..forms.submissions import (
