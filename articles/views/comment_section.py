@@ -1,6 +1,6 @@
 """
 The comment section under an article: the reader's sort (a link, then a cookie), what
-templates/articles/includes/comments.html needs, and the section as a part of the
+jinja2/articles/includes/comments.html needs, and the section as a part of the
 article's page that kept markup may share (see `articles.fragments`). The comments
 themselves come from the read model, `articles.models.comment_section`.
 """

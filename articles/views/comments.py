@@ -2,7 +2,7 @@
 Comments: "View all comments" and the reader's actions (post, reply, vote, edit,
 delete); the section under an article is views/comment_section.py's. Every action is a plain form with
 POST/redirect/GET; static/js/comments.js sends the same forms by fetch and
-swaps in the partials of templates/articles/includes/comments.html.
+swaps in the macros of jinja2/articles/includes/comments.html.
 """
 
 import logging

@@ -4,7 +4,7 @@ feedback, and the page of one passage (its question, last answers and a form).
 
 Without JavaScript, markers and "Comment on this paragraph" are links to the
 passage page; static/js/inline.js opens the same panel in place (the `panel`
-partial of templates/articles/includes/inline.html) and lets readers comment on
+macro of jinja2/articles/includes/inline.html) and lets readers comment on
 words they select. Comments are posted to `comments.post_comment`, like any other.
 """
 
