@@ -6,27 +6,24 @@ an editor get it with the caches on (as in production), must equal the same page
 rendered from scratch for them: the page cache and kept markup off, and empty caches,
 so no kept settings, categories or versions either.
 
-The one normalizer (`normalized`) blanks only the value of a CSRF token input: signed
-in, each render carries a new token. Nothing else is per request.
+The one normalizer (tests/fresh_renders.py, `normalized`) blanks only the value of a
+CSRF token input: signed in, each render carries a new token.
 
-The clock is a movable one (`Clock`): a scheduled publish goes live when the test moves
-time past it, not when a sleep ends, so the checks never straddle the moment.
+The clock stands still (`Clock`): a scheduled publish goes live when the test moves time
+past it, never during a check, and no sleep is needed.
 """
 
 import datetime
-import difflib
 import html
-import re
+import os
 import time
 from collections import Counter
-from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import hypothesis
 import pytest
-from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import strategies as st
@@ -39,163 +36,27 @@ from hypothesis.stateful import (
 )
 from taggit.models import Tag
 
-from articles import moderation, publishing, readers, voting
+from articles import moderation, publishing, readers
 from articles.models import Agency, Article, Comment, SiteSettings
 
-from .factories import (
-    ArticleFactory,
-    AuthorFactory,
-    CategoryFactory,
-    CommentFactory,
-    article_admin_data,
-    make_editor,
+from .factories import article_admin_data
+from .fresh_renders import (
+    NEXT_PAGE,
+    VARNISHD,
+    VIEWERS,
+    VOTER,
+    Clock,
+    Viewers,
+    World,
+    as_new,
+    compare,
+    diff,
+    from_scratch,
+    normalized,
+    varnish_get,
+    varnishd,
 )
 from .helpers import post_comment, reader_cookie
-
-VOTER = "a-returning-voter"
-CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-NEXT_PAGE = re.compile(r'href="([^"]*after=[^"]*)"')
-FRESH_CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fresh"},
-    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fresh-kept"},
-}
-VIEWERS = ("stranger", "returning voter", "editor")
-
-
-def normalized(body):
-    """A page with its per-request values blanked: only CSRF tokens' values."""
-    return CSRF_VALUE.sub(r"\1\2", body.decode())
-
-
-@contextmanager
-def from_scratch():
-    """Pages rendered as if nothing had ever been kept: no page cache, no kept markup,
-    and caches of their own, emptied first (settings, categories, versions)."""
-    with override_settings(
-        MAGAZINE_PAGE_CACHE_SECONDS=0, MAGAZINE_KEEP_FRAGMENTS=False, CACHES=FRESH_CACHES
-    ):
-        for each in caches.all():
-            each.clear()
-        yield
-
-
-class Clock:
-    """Time that moves only when told: time.time, time.time_ns and timezone.now."""
-
-    def __init__(self, monkeypatch):
-        self.offset = 0.0
-        real_time, real_ns = time.time, time.time_ns
-        monkeypatch.setattr(time, "time", lambda: real_time() + self.offset)
-        monkeypatch.setattr(time, "time_ns", lambda: real_ns() + int(self.offset * 1e9))
-        monkeypatch.setattr(
-            timezone,
-            "now",
-            lambda: datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=self.offset),
-        )
-
-    def move_to(self, when):
-        self.offset += max(0.0, when.timestamp() - time.time())
-
-
-class Viewers:
-    """A new client per request, carrying only the viewer's own cookies: no messages, no
-    sort cookie and no CSRF cookie from an earlier page."""
-
-    def __init__(self, editor):
-        signed_in = Client()
-        signed_in.force_login(editor)
-        self.cookies = {
-            "stranger": {},
-            "returning voter": {readers.COOKIE_NAME: reader_cookie(VOTER)},
-            "editor": {
-                settings.SESSION_COOKIE_NAME: signed_in.cookies[settings.SESSION_COOKIE_NAME].value
-            },
-        }
-
-    def get(self, viewer, path):
-        client = Client()
-        for name, value in self.cookies[viewer].items():
-            client.cookies[name] = value
-        return client.get(path)
-
-
-def diff(kept, fresh):
-    """The first lines of a unified diff, one tag a line."""
-    lines = [re.sub(r">\s*<", ">\n<", page).splitlines() for page in (kept, fresh)]
-    found = difflib.unified_diff(*lines, "kept", "fresh", lineterm="", n=1)
-    return "\n".join(list(found)[:24])
-
-
-def compare(viewers, viewer, path, stats):
-    """Assert the page as served equals the page rendered from scratch; returns it."""
-    served = viewers.get(viewer, path)
-    with from_scratch():
-        fresh = viewers.get(viewer, path)
-    if viewer == "stranger":
-        stats["stranger pages"] += 1
-        stats["hits"] += served.get("X-Page-Cache") == "hit"
-    where = f"{viewer}, {path}"
-    assert served.status_code == fresh.status_code, f"{where}: status"
-    kept, new = normalized(served.content), normalized(fresh.content)
-    assert kept == new, f"{where}: the served page differs from a fresh render\n{diff(kept, new)}"
-    return new
-
-
-class World:
-    """What one example starts from: a story with comments (threads on two pages, one
-    on a passage, one pending), a second story by the same author, a draft."""
-
-    def __init__(self):
-        self.author = AuthorFactory(name="Ann Author", bio="Writes about trains.")
-        self.category = CategoryFactory(name="Railways", slug="railways")
-        self.agency = Agency.objects.create(name="Rail Wire")
-        self.story = ArticleFactory(
-            title="Night trains of Minsk",
-            body="<p>The night train leaves at ten.</p><p>Economic ties grow by rail.</p>",
-            author=self.author,
-            category=self.category,
-            tags=["trains"],
-        )
-        self.story.agencies.add(self.agency)
-        block = re.search(r'id="(b-[0-9a-f]+)"', self.story.body_html).group(1)
-        first = CommentFactory(article=self.story, body="The first remark.")
-        CommentFactory(article=self.story, parent=first, depth=first.depth + 1, body="A reply.")
-        for n in range(3):
-            CommentFactory(article=self.story, body=f"Remark {n}.")
-        CommentFactory(article=self.story, block_id=block, quote="night train", body="On it.")
-        CommentFactory(article=self.story, status=Comment.Status.PENDING, body="Held back.")
-        # The returning voter rated the story and voted on the first remark.
-        voter = readers.Reader(user=None, token=VOTER)
-        voting.rate_article(self.story, voter, 4, "an-address")
-        voting.vote_on_comment(first, voter, 1, "an-ip", "an-address")
-        ArticleFactory(author=self.author, category=self.category, tags=["trains"])
-        self.draft = ArticleFactory(
-            title="A scheduled story",
-            author=self.author,
-            category=self.category,
-            tags=["trains"],
-            status=Article.Status.DRAFT,
-            publish_at=None,
-        )
-        self.editor = make_editor()
-        self.editor_client = Client()
-        self.editor_client.force_login(self.editor)
-
-    def pages(self):
-        story = Article.objects.get(pk=self.story.pk)
-        comments = reverse("articles:comments", args=[story.pk])
-        return [
-            story.get_absolute_url(),
-            story.get_absolute_url() + "?sort=votes",
-            story.get_absolute_url() + "?feedback=inline",
-            comments,
-            reverse("articles:home"),
-            self.category.get_absolute_url(),
-            reverse("articles:tag", args=["trains"]),
-            reverse("articles:author", args=[self.author.slug]),
-            reverse("articles:feed"),
-            reverse("articles:sitemap"),
-        ]
 
 
 class KeptPages(RuleBasedStateMachine):
@@ -205,11 +66,7 @@ class KeptPages(RuleBasedStateMachine):
 
     def __init__(self):
         super().__init__()
-        # Each example is rolled back; the code's own atomic blocks still commit (and
-        # run their on-commit callbacks) as outermost ones, as the test's blocks do.
-        self.example = transaction.atomic()
-        self.example._from_testcase = True
-        self.example.__enter__()
+        self.start()
         try:
             for each in caches.all():
                 each.clear()
@@ -219,6 +76,13 @@ class KeptPages(RuleBasedStateMachine):
             self.teardown()
             raise
         self.changes = 0
+
+    def start(self):
+        # Each example is rolled back; the code's own atomic blocks still commit (and
+        # run their on-commit callbacks) as outermost ones, as the test's blocks do.
+        self.example = transaction.atomic()
+        self.example._from_testcase = True
+        self.example.__enter__()
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -239,9 +103,11 @@ class KeptPages(RuleBasedStateMachine):
     )
     def post_a_comment(self, who, known, reply):
         n = self._next()
-        client = Client(REMOTE_ADDR=f"10.0.{n // 250}.{n % 250 + 1}")
-        if who == "returning reader":
-            client.cookies[readers.COOKIE_NAME] = reader_cookie(f"returning-{n}")
+        cookies = {readers.COOKIE_NAME: reader_cookie(f"returning-{n}")}
+        client = as_new(
+            cookies if who == "returning reader" else {},
+            REMOTE_ADDR=f"10.0.{n // 250}.{n % 250 + 1}",
+        )
         approved = self._story_comments(Comment.Status.APPROVED)
         email = Comment.objects.get(pk=approved[0]).email if known and approved else None
         fields = {"parent": approved[-1]} if reply and approved else {}
@@ -265,21 +131,21 @@ class KeptPages(RuleBasedStateMachine):
     @rule(pick=st.integers(0, 30), value=st.sampled_from(["1", "-1"]))
     def vote(self, pick, value):
         if found := self._story_comments(Comment.Status.APPROVED):
-            client = Client()
-            client.cookies[readers.COOKIE_NAME] = reader_cookie(VOTER)
+            client = as_new({readers.COOKIE_NAME: reader_cookie(VOTER)})
             url = reverse("articles:comment-vote", args=[found[pick % len(found)]])
             assert client.post(url, {"value": value}).status_code == 302
 
     @rule(score=st.integers(1, 5))
     def rate(self, score):
-        client = Client()
-        client.cookies[readers.COOKIE_NAME] = reader_cookie(VOTER)
+        client = as_new({readers.COOKIE_NAME: reader_cookie(VOTER)})
         url = reverse("articles:rate", args=[self.world.story.pk])
-        assert client.post(url, {"score": score}).status_code == 302
+        # The clock stands still: past ten ratings a minute, the limit answers (429).
+        assert client.post(url, {"score": score}).status_code in (302, 429)
 
     def _edit_in_the_admin(self, article, **changes):
         url = reverse("admin:articles_article_change", args=[article.pk])
-        response = self.world.editor_client.post(url, article_admin_data(article, **changes))
+        editor = as_new(self.viewers.cookies["editor"])
+        response = editor.post(url, article_admin_data(article, **changes))
         assert response.status_code == 302, response.content.decode()[:2000]
 
     @rule(field=st.sampled_from(["title", "body", "tags"]))
@@ -300,14 +166,14 @@ class KeptPages(RuleBasedStateMachine):
 
     @rule()
     def rename_the_tag(self):
-        tag = Tag.objects.get(slug="trains")
-        tag.name = f"trains {self._next()}"
+        tag = Tag.objects.get(slug=self.world.tag)
+        tag.name = f"{tag.name}, take {self._next()}"
         tag.save()
 
     @rule()
     def rename_the_agency(self):
         agency = Agency.objects.get(pk=self.world.agency.pk)
-        agency.name = f"Rail Wire {self._next()}"
+        agency.name = f"{agency.name}, take {self._next()}"
         agency.save()
 
     @rule()
@@ -325,7 +191,9 @@ class KeptPages(RuleBasedStateMachine):
         else:
             publishing.unpublish(draft)
 
-    @precondition(lambda self: Article.objects.filter(publish_at__gt=timezone.now()).exists())
+    @precondition(
+        lambda self: self.clock and Article.objects.filter(publish_at__gt=timezone.now()).exists()
+    )
     @rule(just=st.sampled_from([-0.4, 0.01]))
     def time_passes(self, just):
         """To just before, or just after, the next scheduled publish."""
@@ -361,10 +229,65 @@ def run_kept_pages(monkeypatch, **hypothesis_settings):
 
 @pytest.mark.django_db
 def test_every_kept_page_equals_a_fresh_render_after_any_changes(few_threads, monkeypatch):
-    run_kept_pages(monkeypatch, max_examples=6, stateful_step_count=8)
+    run_kept_pages(monkeypatch, max_examples=10, stateful_step_count=10)
 
 
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_every_kept_page_equals_a_fresh_render_after_many_changes(few_threads, monkeypatch):
     run_kept_pages(monkeypatch, max_examples=60, stateful_step_count=25)
+
+
+@pytest.fixture
+def varnish_port(live_server, settings):
+    """varnishd before the live server, told of every ban."""
+    if VARNISHD is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs varnishd for the pages through Varnish: apt-get install varnish")
+        pytest.skip("varnishd is not installed (apt-get install varnish)")
+    with varnishd(urlsplit(live_server.url).port) as port:
+        settings.MAGAZINE_EDGE_CACHE_URLS = [f"http://127.0.0.1:{port}/"]
+        try:
+            yield port
+        finally:
+            settings.MAGAZINE_EDGE_CACHE_URLS = []  # no retries left behind for later tests
+
+
+class ThroughVarnish(KeptPages):
+    """The same changes, committed for the live server behind Varnish; after each, a
+    stranger's article page and home through Varnish equal a fresh render within 1 s
+    (bans are sent once the change commits)."""
+
+    port = None  # given by the test
+
+    def start(self):
+        pass  # each change commits: the live server in its own thread must see it
+
+    def teardown(self):
+        pass
+
+    @invariant()
+    def every_page_equals_a_fresh_render(self):
+        story = Article.objects.get(pk=self.world.story.pk)
+        for path in (story.get_absolute_url(), reverse("articles:home")):
+            with from_scratch():
+                fresh = as_new({}).get(path, HTTP_HOST=f"127.0.0.1:{self.port}")
+            expected = (fresh.status_code, normalized(fresh.content))
+            deadline = time.monotonic() + 1
+            while (seen := varnish_get(self.port, path)) and time.monotonic() < deadline:
+                if (seen[0], normalized(seen[1])) == expected:
+                    break
+                time.sleep(0.05)
+            assert seen[0] == expected[0], f"{path} through Varnish: status"
+            kept = normalized(seen[1])
+            assert kept == expected[1], (
+                f"{path} through Varnish after 1 s\n{diff(kept, expected[1])}"
+            )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_pages_through_varnish_equal_a_fresh_render_within_a_second(few_threads, varnish_port):
+    machine = type("Run", (ThroughVarnish,), {"stats": Counter(), "port": varnish_port})
+    run_state_machine_as_test(
+        machine, settings=hypothesis.settings(max_examples=3, stateful_step_count=5)
+    )
