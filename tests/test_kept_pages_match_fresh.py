@@ -255,12 +255,6 @@ def test_a_page_rendered_just_before_a_scheduled_publish_is_not_served_after_it(
         steps.teardown()
 
 
-@pytest.mark.slow
-@pytest.mark.django_db
-def test_every_kept_page_equals_a_fresh_render_after_many_changes(few_threads, monkeypatch):
-    run_kept_pages(monkeypatch, max_examples=60, stateful_step_count=25)
-
-
 @pytest.fixture
 def varnish_port(live_server, settings):
     """varnishd before the live server, told of every ban."""
