@@ -160,8 +160,8 @@ class World:
         block = re.search(r'id="(b-[0-9a-f]+)"', self.story.body_html).group(1)
         first = CommentFactory(article=self.story, body="The first remark.")
         CommentFactory(article=self.story, parent=first, depth=first.depth + 1, body="A reply.")
-        for n in range(3):
-            CommentFactory(article=self.story, body=f"Remark {n}.")
+        for i in range(3):
+            CommentFactory(article=self.story, body=f"Remark {i}.")
         CommentFactory(article=self.story, block_id=block, quote="night train", body="On it.")
         CommentFactory(article=self.story, status=Comment.Status.PENDING, body="Held back.")
         # The returning voter rated the story and voted on the first remark.
