@@ -232,12 +232,6 @@ def test_every_kept_page_equals_a_fresh_render_after_any_changes(few_threads, mo
     run_kept_pages(monkeypatch, max_examples=10, stateful_step_count=10)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="articles/pagecache.py expire_by keeps a page max(1, int(seconds)) whole seconds: "
-    "rendered under a second before a scheduled publish, it is served up to a second after "
-    "it without the new story (home, section, tag, author pages)",
-)
 @pytest.mark.django_db
 def test_a_page_rendered_just_before_a_scheduled_publish_is_not_served_after_it(
     few_threads, monkeypatch
