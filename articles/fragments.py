@@ -34,6 +34,7 @@ from django.template import engines
 from django.utils.safestring import mark_safe
 
 from . import pagecache
+from .forms.security import is_own_page
 from .models import ArticleRating, Comment, CommentVote
 from .models.comments import comments_open
 from .readers import Reader
@@ -269,15 +270,11 @@ def article_parts(request, article, *parts):
     """The markup of `parts` ({context name: html}), each rendered once per version.
 
     The versions are read before rendering, so kept markup is never older than its
-    name. Forms' per-request values (CSRF token, spam guard) are kept as placeholders
-    and filled in for each reader. Previews and signed-in readers get a fresh render.
+    name. Previews, signed-in readers and pages of a reader's own (a refused form shown
+    again, whose forms carry a CSRF token) get a fresh render.
     """
     keys = {}
-    if (
-        settings.MAGAZINE_KEEP_FRAGMENTS
-        and article.is_published
-        and not request.user.is_authenticated
-    ):
+    if settings.MAGAZINE_KEEP_FRAGMENTS and article.is_published and not is_own_page(request):
         versions = pagecache.versions_for_page(request, pagecache.article_page_names(article))
         page = (article.pk, sorted(versions.items()), request.scheme, request.get_host())
         for part in parts:
@@ -295,21 +292,11 @@ def article_parts(request, article, *parts):
     for part in parts:
         key = keys.get(part.kind)
         if key in found:
-            rendered = {
-                name: pagecache.fill_per_request(request, html).decode()
-                for name, html in found[key].items()
-            }
+            rendered = found[key]
         else:
             rendered = part.render(key is not None)
             if key is not None:
-                kept().set(
-                    key,
-                    {
-                        name: pagecache.keep_per_request(html.encode())[0]
-                        for name, html in rendered.items()
-                    },
-                    KEPT_SECONDS,
-                )
+                kept().set(key, rendered, KEPT_SECONDS)
         if key is not None:
             rendered = {name: part.make_own(html) for name, html in rendered.items()}
         markup |= {name: mark_safe(html) for name, html in rendered.items()}

@@ -25,6 +25,7 @@ kept. Each page is kept plain and gzip-compressed, each copy with its own ETag.
 
 import gzip
 import hashlib
+import math
 import re
 import time
 
@@ -70,11 +71,11 @@ def invalidate(*names):
 
 
 def expire_by(request, when):
-    """Keep the page no later than `when` (a scheduled article goes live then)."""
+    """Keep the page no later than `when` (a scheduled article goes live then), to the
+    fraction of a second, here and in every cache in front."""
     if when is not None:
-        seconds = max(1, int(when.timestamp() - time.time()))
-        current = getattr(request, "page_cache_seconds", seconds)
-        request.page_cache_seconds = min(current, seconds)
+        until = when.timestamp()
+        request.page_cache_until = min(getattr(request, "page_cache_until", until), until)
 
 
 def versions(names, missing_value=None):
@@ -100,17 +101,6 @@ def versions_for_page(request, names):
     return versions(names, None if started is None else started - 1)
 
 
-def keep_per_request(content):
-    """No-op: kept markup carries no per-request values any more. Remains only while
-    articles/fragments.py calls it."""
-    return content, False
-
-
-def fill_per_request(request, content):
-    """No-op, as `keep_per_request`."""
-    return content
-
-
 def _is_cacheable_request(request):
     return (
         settings.MAGAZINE_PAGE_CACHE_SECONDS > 0
@@ -133,7 +123,11 @@ class AnonymousPageCacheMiddleware:
         key = "pagecache:page:" + hashlib.sha256(address.encode()).hexdigest()
         entry = caches["local"].get(key)
         # For the metrics' hit ratio (magazine/monitoring/metrics.py).
-        if entry and versions(entry["names"], time.time_ns()) == entry["versions"]:
+        if (
+            entry
+            and time.time() < entry["until"]
+            and versions(entry["names"], time.time_ns()) == entry["versions"]
+        ):
             request.page_cache_result = "hit"
             request.page_cache_names = set(entry["names"])  # what it shows, as when rendered
             return self._serve(request, entry)
@@ -159,7 +153,14 @@ class AnonymousPageCacheMiddleware:
         current = versions(names, started - 1)
         if any(version is None or version > started for version in current.values()):
             return response
+        until = min(
+            started / 1e9 + settings.MAGAZINE_PAGE_CACHE_SECONDS,
+            getattr(request, "page_cache_until", math.inf),
+        )
+        if until <= time.time():
+            return response
         entry = {
+            "until": until,
             "names": sorted(names),
             "versions": current,
             "headers": {h: response[h] for h in KEPT_HEADERS if response.has_header(h)},
@@ -169,11 +170,7 @@ class AnonymousPageCacheMiddleware:
             # padding GZipMiddleware adds against BREACH is not needed.
             "gzip": _copy(gzip.compress(response.content, mtime=0)),
         }
-        timeout = min(
-            settings.MAGAZINE_PAGE_CACHE_SECONDS,
-            getattr(request, "page_cache_seconds", None) or settings.MAGAZINE_PAGE_CACHE_SECONDS,
-        )
-        caches["local"].set(key, entry, timeout)
+        caches["local"].set(key, entry, math.ceil(until - time.time()))
         return self._serve(request, entry, hit=False)
 
     def _serve(self, request, entry, hit=True):
@@ -192,9 +189,11 @@ class AnonymousPageCacheMiddleware:
         if hit:
             response["X-Page-Cache"] = "hit"
         response["ETag"] = copy["etag"]
+        # No cache in front keeps it past the moment it must change by itself.
+        left = max(0, int(entry["until"] - time.time()))
         response["Cache-Control"] = (
-            f"public, max-age={settings.MAGAZINE_BROWSER_CACHE_SECONDS}, "
-            f"s-maxage={settings.MAGAZINE_SHARED_CACHE_SECONDS}"
+            f"public, max-age={min(settings.MAGAZINE_BROWSER_CACHE_SECONDS, left)}, "
+            f"s-maxage={min(settings.MAGAZINE_SHARED_CACHE_SECONDS, left)}"
         )
         patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
         return response

@@ -15,11 +15,11 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat
 from django.utils.timezone import template_localtime
+from jinja2 import ChainableUndefined, Environment
 
 from articles import markup
 from articles.forms.security import form_token
 from articles.templatetags.newsroom import newsroom_when
-from jinja2 import ChainableUndefined, Environment
 
 
 def url(name, *args):

@@ -75,9 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "magazine.csrf.FetchMetadataCsrfMiddleware",
     "articles.edge.EdgeCacheTagsMiddleware",  # names what a page shows, for Varnish's bans
-    # Inside CSRF, which sets the cookie of the token a cached page carries; outside what
-    # a cookie-less reader never needs (accounts, messages, the reader token), and outside
-    # their cookies, so a response that sets one is never kept.
+    # Outside what a cookie-less reader never needs (accounts, messages, the reader
+    # token), and outside their cookies, so a response that sets one is never kept.
     "articles.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Tells whether this session passed the second sign-in step (`user.is_verified()`).

@@ -209,11 +209,6 @@ def test_a_comment_approval_clears_the_article_page(varnish):
     assert approval_shows_through_varnish(varnish, lambda article: [article.get_absolute_url()])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the comment pages (articles/views/comments.py, all_comments) name nothing "
-    "with pagecache.depends_on, so neither cache keeps them; once they do, this must pass",
-)
 def test_a_comment_approval_clears_the_comment_pages(varnish):
     assert approval_shows_through_varnish(
         varnish, lambda article: [reverse("articles:comments", args=[article.pk])]

@@ -14,7 +14,7 @@ from django.db import DatabaseError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .. import comments, fragments, inline, moderation, pagination, voting
+from .. import comments, fragments, inline, moderation, pagecache, pagination, voting
 from ..forms.comments import CommentEditForm, CommentForm, CommentVoteForm
 from ..forms.inline import comment_form_class
 from ..models import Article, Comment, CommentVote
@@ -59,6 +59,8 @@ def all_comments(request, article_id):
         return not_live(
             render(request, "articles/comment_list_not_live.html", {"article": article})
         )
+    pagecache.depends_on(request, *pagecache.article_page_names(article))
+    pagecache.expire_by(request, article.unpublish_at)
     reader = get_reader(request)
     sort, _ = sort_choice(request)
     found = threads(article, reader, sort, inline.feedback_only(request))

@@ -11,6 +11,7 @@ from taggit.models import Tag, TaggedItem
 
 from .. import fragments, pagecache, pagination, structured_data
 from ..models import Article, Author, Category, SiteSettings
+from ..models.article_page import agencies_of, change_notes_of, tags_of
 from ..models.bylines import by_author_q
 from ..models.comments import comments_open
 from ..readers import get_reader
@@ -150,9 +151,8 @@ class ArticleDetailView(DetailView):
         """What article_content.html shows: the author, category, tags, agencies and
         passages are queried only when it is rendered anew."""
         article = self.object
-        agencies, tags = list(article.agencies.all()), list(article.tags.all())
-        # Only an updated or corrected article can have notes: no query for the others.
-        notes = list(article.change_notes.for_page()) if article.revised_at else []
+        agencies, tags = agencies_of(article), tags_of(article)
+        notes = change_notes_of(article)
         return {
             **context,
             "comments_open": comments_open(article),
