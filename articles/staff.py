@@ -81,6 +81,28 @@ def invitation_link(user):
     return settings.MAGAZINE_SITE_URL.rstrip("/") + path
 
 
+def _mail_password_link(user, template, subject, kind, **context):
+    """Mail `user` a link that sets their password, once per link: a double click sends
+    one mail, a new link another."""
+    link = invitation_link(user)
+    site_name = SiteSettings.load().site_name
+    text, html = render_email(
+        template,
+        {
+            "user": user,
+            "link": link,
+            "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+            "site_name": site_name,
+            **context,
+        },
+    )
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    queue_email(
+        user.email, subject.format(site_name=site_name), text, html=html,
+        key=f"{kind}:{user.pk}:{token}",
+    )  # fmt: skip
+
+
 def send_password_reset(email):
     """Mail a new-password link to the active staff account with this address, if any.
 
@@ -91,41 +113,18 @@ def send_password_reset(email):
     accounts = get_user_model().objects.filter(
         email__iexact=email.strip(), is_active=True, is_staff=True
     )
-    site_name = SiteSettings.load().site_name
     for user in accounts:
-        link = invitation_link(user)
-        context = {
-            "user": user,
-            "link": link,
-            "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-            "site_name": site_name,
-        }
-        text, html = render_email("articles/email/password_reset", context)
-        queue_email(
-            user.email,
-            f"{site_name}: a new password",
-            text,
-            html=html,
-            # A double click on the form sends one mail per link.
-            key=f"password-reset:{user.pk}:{link.rstrip('/').rsplit('/', 1)[-1]}",
+        _mail_password_link(
+            user, "articles/email/password_reset", "{site_name}: a new password", "password-reset"
         )
 
 
 def send_invitation(user, by=None):
-    context = {
-        "user": user,
-        "by": by,
-        "link": invitation_link(user),
-        "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-        "sign_in_url": settings.MAGAZINE_SITE_URL.rstrip("/") + reverse("admin:index"),
-        "site_name": SiteSettings.load().site_name,
-    }
-    text, html = render_email("articles/email/staff_invitation", context)
-    queue_email(
-        user.email,
-        f"Welcome to {context['site_name']}: set your password",
-        text,
-        html=html,
-        # One mail per link: a double click sends one, a new invitation another.
-        key=f"staff-invitation:{user.pk}:{context['link'].rstrip('/').rsplit('/', 1)[-1]}",
+    _mail_password_link(
+        user,
+        "articles/email/staff_invitation",
+        "Welcome to {site_name}: set your password",
+        "staff-invitation",
+        by=by,
+        sign_in_url=settings.MAGAZINE_SITE_URL.rstrip("/") + reverse("admin:index"),
     )

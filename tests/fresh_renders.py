@@ -9,16 +9,10 @@ in, each render carries a new token. Nothing else on a page is per request.
 
 import datetime
 import difflib
-import http.client
 import itertools
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 import time
 from contextlib import contextmanager
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -31,7 +25,6 @@ from articles.models import Agency, Article, Comment
 
 from .factories import ArticleFactory, AuthorFactory, CategoryFactory, CommentFactory, make_editor
 from .helpers import reader_cookie
-from .servers import free_port
 
 VOTER = "a-returning-voter"
 WORLDS = itertools.count()
@@ -194,49 +187,3 @@ class World:
             reverse("articles:feed"),
             reverse("articles:sitemap"),
         ]
-
-
-# --- Varnish: tests/test_varnish.py's varnishd, as a context manager (test modules import
-# no other test module).
-
-VARNISHD = shutil.which("varnishd") or (
-    "/usr/sbin/varnishd" if os.path.exists("/usr/sbin/varnishd") else None
-)
-
-
-def varnish_get(port, path):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
-@contextmanager
-def varnishd(backend_port):
-    """varnishd with varnish/default.vcl before `backend_port`; yields its port."""
-    workdir = Path(tempfile.mkdtemp(prefix="open-magazine-varnish-"))
-    workdir.chmod(0o755)  # Varnish's unprivileged worker enters it
-    config = (Path(settings.BASE_DIR) / "varnish" / "default.vcl").read_text()
-    backend = f'.port = "{backend_port}";'
-    (workdir / "default.vcl").write_text(config.replace('.port = "8001";', backend))
-    port = free_port()
-    command = [VARNISHD, "-F", "-a", f"127.0.0.1:{port}", "-f", str(workdir / "default.vcl")]
-    command += ["-n", str(workdir / "n"), "-s", "malloc,32m"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                varnish_get(port, "/healthz")
-                break
-            except OSError:
-                assert process.poll() is None and time.monotonic() < deadline, "no varnishd"
-                time.sleep(0.1)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        shutil.rmtree(workdir, ignore_errors=True)

@@ -1,15 +1,20 @@
-"""Real gunicorn servers for tests that need several worker processes, and HTTP helpers."""
+"""Real gunicorn servers for tests that need several worker processes, varnishd in front
+of a server, and HTTP helpers."""
 
 import contextlib
 import http.client
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_PATH = "/world/russia/belarusian-russian-leaders-meet-as-west-prepares-to-ramp-up-pressure/"
@@ -151,3 +156,60 @@ def in_one_window(period, needed):
     left = period - time.time() % period
     if left < needed:
         time.sleep(left + 0.05)
+
+
+VARNISHD = shutil.which("varnishd") or (
+    "/usr/sbin/varnishd" if os.path.exists("/usr/sbin/varnishd") else None
+)
+
+
+def need_varnishd():
+    """Skip, with the reason, where varnishd is not installed; in CI (CI=true) fail, so
+    the tests through Varnish can never silently not run."""
+    if VARNISHD is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs varnishd for the tests through Varnish: apt-get install varnish")
+        pytest.skip("varnishd is not installed (apt-get install varnish)")
+
+
+def varnish_get(port, path, headers=None):
+    """(status, headers with lower-case names, body) of one GET through Varnish."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+@contextlib.contextmanager
+def varnishd(backend_port):
+    """varnishd with varnish/default.vcl before `backend_port`; yields its port."""
+    need_varnishd()
+    workdir = Path(tempfile.mkdtemp(prefix="open-magazine-varnish-"))
+    workdir.chmod(0o755)  # Varnish's unprivileged worker enters it
+    config = (ROOT / "varnish" / "default.vcl").read_text()
+    backend = f'.port = "{backend_port}";'
+    (workdir / "default.vcl").write_text(config.replace('.port = "8001";', backend))
+    port = free_port()
+    command = [VARNISHD, "-F", "-a", f"127.0.0.1:{port}", "-f", str(workdir / "default.vcl")]
+    command += ["-n", str(workdir / "n"), "-s", "malloc,32m"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                varnish_get(port, "/healthz")
+                break
+            except OSError:
+                assert process.poll() is None, (
+                    "varnishd stopped: see `varnishd -C -f varnish/default.vcl`"
+                )
+                assert time.monotonic() < deadline, "varnishd did not answer within 30 s"
+                time.sleep(0.1)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -253,25 +253,29 @@ def test_writer_keeps_the_bylines_an_editor_put_on_their_story(client):
     assert (article.title, article.byline_names) == ("Retitled", "Ann Lee and Bob Ray")
 
 
+def _both_rows_given(article, first_author, second_author):
+    """The change form's address and data, its two "Other authors" rows given these."""
+    rows = article.co_bylines.order_by("position")
+    data = _article_form(article) | {
+        "co_bylines-TOTAL_FORMS": "2",
+        "co_bylines-INITIAL_FORMS": "2",
+    }
+    for n, (row, author) in enumerate(zip(rows, (first_author, second_author), strict=True)):
+        data |= {
+            f"co_bylines-{n}-id": row.pk,
+            f"co_bylines-{n}-author": author.pk,
+            f"co_bylines-{n}-position": str(n + 1),
+        }
+    return reverse("admin:articles_article_change", args=[article.pk]), data
+
+
 def test_editor_swaps_two_other_authors_in_place(client):
     """Row one becomes the second author and row two the first: each name stays once."""
     client.force_login(make_editor())
     article, (_ann, bob, cy) = _co_written(
         "Ann Lee", "Bob Ray", "Cy Day", status=Article.Status.DRAFT, publish_at=None
     )
-    first, second = article.co_bylines.order_by("position")
-    data = _article_form(article) | {
-        "co_bylines-TOTAL_FORMS": "2",
-        "co_bylines-INITIAL_FORMS": "2",
-        "co_bylines-0-id": first.pk,
-        "co_bylines-0-author": cy.pk,
-        "co_bylines-0-position": "1",
-        "co_bylines-1-id": second.pk,
-        "co_bylines-1-author": bob.pk,
-        "co_bylines-1-position": "2",
-    }
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    response = client.post(url, data)
+    response = client.post(*_both_rows_given(article, cy, bob))
     assert response.status_code == 302, _errors(response)[:3000]
     article.refresh_from_db()
     assert article.byline_names == "Ann Lee, Cy Day and Bob Ray"
@@ -282,18 +286,7 @@ def test_the_same_other_author_twice_is_still_refused_when_both_rows_change(clie
     article, (_ann, _bob, cy) = _co_written(
         "Ann Lee", "Bob Ray", "Cy Day", status=Article.Status.DRAFT, publish_at=None
     )
-    first, second = article.co_bylines.order_by("position")
-    data = _article_form(article) | {
-        "co_bylines-TOTAL_FORMS": "2",
-        "co_bylines-INITIAL_FORMS": "2",
-        "co_bylines-0-id": first.pk,
-        "co_bylines-0-author": cy.pk,
-        "co_bylines-0-position": "1",
-        "co_bylines-1-id": second.pk,
-        "co_bylines-1-author": cy.pk,
-        "co_bylines-1-position": "2",
-    }
-    response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    response = client.post(*_both_rows_given(article, cy, cy))
     assert response.status_code == 200
     assert "Please correct the duplicate data for author" in _errors(response)
     article.refresh_from_db()

@@ -8,13 +8,8 @@ Where varnishd is not installed these tests are skipped, with the reason; in CI
 
 import http.client
 import http.server
-import os
-import shutil
-import subprocess
-import tempfile
 import threading
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -28,14 +23,9 @@ from articles.models import Comment
 
 from .factories import ArticleFactory, CommentFactory, article_admin_data, make_editor
 from .helpers import reader_cookie
-from .servers import free_port
+from .servers import free_port, varnish_get, varnishd
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-ROOT = Path(__file__).resolve().parent.parent
-VARNISHD = shutil.which("varnishd") or next(
-    (path for path in ("/usr/sbin/varnishd",) if os.path.exists(path)), None
-)
 
 
 class Varnish:
@@ -45,73 +35,18 @@ class Varnish:
 
     def get(self, path, headers=None):
         """(status, headers with lower-case names, body) of one GET through Varnish."""
-        return get(self.port, path, headers)
-
-
-def get(port, path, headers=None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.request("GET", path, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        connection.close()
-
-
-def _answers(port):
-    try:
-        get(port, "/healthz")
-    except OSError:
-        return False
-    return True
+        return varnish_get(self.port, path, headers)
 
 
 @pytest.fixture
 def varnish(live_server, settings):
     """varnishd with varnish/default.vcl in front of the live server, told of bans."""
-    if VARNISHD is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI needs varnishd for tests/test_varnish.py: apt-get install varnish")
-        pytest.skip("varnishd is not installed (apt-get install varnish)")
-    # A folder of its own that Varnish's unprivileged worker may enter.
-    workdir = Path(tempfile.mkdtemp(prefix="open-magazine-varnish-"))
-    workdir.chmod(0o755)
-    vcl = workdir / "default.vcl"
-    backend_port = urlsplit(live_server.url).port
-    config = (ROOT / "varnish" / "default.vcl").read_text()
-    vcl.write_text(config.replace('.port = "8001";', f'.port = "{backend_port}";'))
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            VARNISHD,
-            "-F",
-            "-a",
-            f"127.0.0.1:{port}",
-            "-f",
-            str(vcl),
-            "-n",
-            str(workdir / "n"),
-            "-s",
-            "malloc,32m",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not _answers(port):
-            assert process.poll() is None, (
-                "varnishd stopped: see `varnishd -C -f varnish/default.vcl`"
-            )
-            assert time.monotonic() < deadline, "varnishd did not answer within 30 s"
-            time.sleep(0.1)
+    with varnishd(urlsplit(live_server.url).port) as port:
         settings.MAGAZINE_EDGE_CACHE_URLS = [f"http://127.0.0.1:{port}/"]
-        yield Varnish(port)
-    finally:
-        settings.MAGAZINE_EDGE_CACHE_URLS = []  # no retries left behind for later tests
-        process.terminate()
-        process.wait(timeout=20)
-        shutil.rmtree(workdir, ignore_errors=True)
+        try:
+            yield Varnish(port)
+        finally:
+            settings.MAGAZINE_EDGE_CACHE_URLS = []  # no retries left behind for later tests
 
 
 @pytest.fixture
@@ -160,7 +95,7 @@ def test_the_tag_header_names_what_the_page_shows_but_never_reaches_the_reader(
     path = article.category.get_absolute_url()
     assert "x-cache-tags" not in varnish.get(path)[1]
     assert "x-cache-tags" not in varnish.get(path)[1]  # nor when kept
-    direct = get(urlsplit(live_server.url).port, path)[1]
+    direct = varnish_get(urlsplit(live_server.url).port, path)[1]
     assert direct["x-cache-tags"] == "articles site"
 
 
