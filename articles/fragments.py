@@ -7,12 +7,12 @@ most of an article page's time. Markup is kept under a name that changes wheneve
 what it shows changes, so nothing ever needs invalidating and a kept copy is never
 stale:
 
-- a comment's markup is a pure function of its fields, the page's comment switch and
-  the templates, and is named by a hash of exactly those;
-- the article's content, rating and comment section change only with the article
-  (its text, comments, votes), its author or the site, each of which bumps its
-  page-cache version (`articles.pagecache`); they are named by those versions, read
-  from the shared cache before rendering.
+- what an article's page shows (its text, comments, votes), its author and the site
+  each have a page-cache version, bumped by every domain function that changes them
+  (`articles.pagecache`); the article's content, rating, comment section and each
+  comment are named by those versions, read from the shared cache before rendering,
+  by the templates' source and by what else shapes them (the page's address, its
+  comment switch, a sort), never by a list of the fields they show.
 
 Being named by what it shows, kept markup may live in each process's own memory (the
 "local" cache), away from the shared cache's round trips. Anything that looks different
@@ -78,32 +78,34 @@ def _templates_stamp(names=SOURCES):
     return (_sources_hash if settings.DEBUG else _deployed_sources_hash)(names)
 
 
-def _key(comment, page_stamp):
-    fields = (
-        comment.pk,
-        comment.status,
-        comment.score,
-        comment.name,
-        comment.newsroom_role,
-        comment.reply_to_name,
-        comment.depth,
-        comment.created_at.isoformat(),
-        comment.edited_at.isoformat() if comment.edited_at else "",
-        comment.block_id,
-        comment.quote,
-        comment.body_html,
-    )
-    digest = hashlib.blake2b(repr(fields).encode(), digest_size=16).hexdigest()
-    return f"comment-html:{page_stamp}:{digest}"
+def page_versions(request, article):
+    """The versions of what the article's page shows, read once per request and before
+    anything of the page is rendered: kept markup is never older than its name."""
+    read = request.__dict__.setdefault("_kept_markup_versions", {})
+    if article.pk not in read:
+        names = pagecache.article_page_names(article)
+        read[article.pk] = sorted(pagecache.versions_for_page(request, names).items())
+    return read[article.pk]
 
 
-def comment_items(comments, *, article, comments_open):
+def _digest(stamp):
+    return hashlib.blake2b(repr(stamp).encode(), digest_size=16).hexdigest()
+
+
+def comment_items(request, comments, *, article, comments_open):
     """The `<li>` of each comment, in order, as one safe string."""
     render = _comment_renderer({"article": article, "comments_open": comments_open})
     if not settings.MAGAZINE_KEEP_FRAGMENTS:
         return mark_safe("".join(render(c) for c in comments))
-    page_stamp = f"{_templates_stamp()}:{article.get_absolute_url()}:{int(comments_open)}"
-    keys = {c.pk: _key(c, page_stamp) for c in comments if not is_personal(c)}
+    page = (
+        _templates_stamp(),
+        page_versions(request, article),
+        article.get_absolute_url(),
+        request.scheme,
+        request.get_host(),
+        comments_open,
+    )
+    keys = {c.pk: f"comment-html:{_digest((*page, c.pk))}" for c in comments if not is_personal(c)}
     found = kept().get_many(keys.values()) if keys else {}
     rendered, new = [], {}
     for comment in comments:
@@ -275,8 +277,7 @@ def article_parts(request, article, *parts):
     """
     keys = {}
     if settings.MAGAZINE_KEEP_FRAGMENTS and article.is_published and not is_own_page(request):
-        versions = pagecache.versions_for_page(request, pagecache.article_page_names(article))
-        page = (article.pk, sorted(versions.items()), request.scheme, request.get_host())
+        page = (article.pk, page_versions(request, article), request.scheme, request.get_host())
         for part in parts:
             if not part.is_personal():
                 stamp = (
@@ -285,8 +286,7 @@ def article_parts(request, article, *parts):
                     _templates_stamp(part.sources),
                     comments_open(article),
                 )
-                digest = hashlib.blake2b(repr(stamp).encode(), digest_size=16).hexdigest()
-                keys[part.kind] = f"article-{part.kind}:{digest}"
+                keys[part.kind] = f"article-{part.kind}:{_digest(stamp)}"
     found = kept().get_many(keys.values()) if keys else {}
     markup = {}
     for part in parts:

@@ -83,7 +83,9 @@ def listing(request, article, comments, sort, reader):
     is_open = comments_open(article)
     return {
         "comments": comments,
-        "comment_items": fragments.comment_items(comments, article=article, comments_open=is_open),
+        "comment_items": fragments.comment_items(
+            request, comments, article=article, comments_open=is_open
+        ),
         "comment_sort": sort,
         "comment_sorts": Comment.Sort.choices,
         "comments_open": is_open,

@@ -1,0 +1,64 @@
+"""Kept markup follows the templates: a deploy that shows something new in a comment
+shows it, and every later change of it, on every page built from kept markup."""
+
+import re
+import shutil
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+
+from articles import publishing
+from articles.models import Article
+
+from .factories import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+COMMENTS = django_settings.BASE_DIR / "jinja2" / "articles" / "includes" / "comments.html"
+
+
+@pytest.fixture
+def comment_template(settings, tmp_path):
+    """Puts a changed copy of the comment template before jinja2/: `change(old, new)`
+    edits it once; the template engines are built anew (Django resets them when
+    TEMPLATES changes)."""
+    copy = tmp_path / "articles" / "includes" / "comments.html"
+    copy.parent.mkdir(parents=True)
+    shutil.copy(COMMENTS, copy)
+
+    def change(old, new):
+        source = copy.read_text()
+        assert source.count(old) == 1, old
+        copy.write_text(source.replace(old, new))
+        jinja2, *others = settings.TEMPLATES
+        settings.TEMPLATES = [{**jinja2, "DIRS": [tmp_path, *jinja2["DIRS"]]}, *others]
+
+    return change
+
+
+def comments_on(html):
+    return re.findall(r'<li id="comment-\d+".*?</li>', html, re.S)
+
+
+def test_a_comment_showing_the_articles_title_shows_its_new_title(seed_article, comment_template):
+    comment_template(
+        '<div class="comment__body">',
+        '<p class="comment__on">On {{ article.title }}</p><div class="comment__body">',
+    )
+    CommentFactory.create_batch(3, article=seed_article)
+    assert all("On " + seed_article.title in c for c in comments_on(get(seed_article)))
+
+    article = Article.objects.get(pk=seed_article.pk)
+    article.title = "A title changed by an editor"
+    publishing.save_article(article)
+
+    shown = comments_on(get(seed_article))
+    assert len(shown) == 3
+    assert all("On A title changed by an editor" in c for c in shown), shown
+
+
+def get(article, client=None):
+    response = (client or Client()).get(article.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
