@@ -25,6 +25,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import caches
@@ -55,8 +56,9 @@ def kept():
 
 
 def is_personal(comment):
-    """Whether this reader sees the comment differently from everyone else."""
-    return comment.my_vote is not None or comment.changeable or not comment.is_approved
+    """Whether this reader sees the comment, but for their votes, differently from
+    everyone else."""
+    return comment.changeable or not comment.is_approved
 
 
 def _env():
@@ -92,11 +94,34 @@ def _digest(stamp):
     return hashlib.blake2b(repr(stamp).encode(), digest_size=16).hexdigest()
 
 
-def comment_items(request, comments, *, article, comments_open):
-    """The `<li>` of each comment, in order, as one safe string."""
+@dataclass(frozen=True)
+class KeptComment:
+    """A comment's markup around its votes (`votes`, as a stranger sees them), and what
+    the votes macro shows (`voting`: None for a removed comment, which has none)."""
+
+    pk: int
+    head: str
+    votes: str
+    tail: str
+    voting: dict | None
+
+
+def _vote_fields(comment):
+    if not comment.shown:
+        return None
+    return {
+        "is_approved": comment.is_approved,
+        "vote_url": comment.vote_url,
+        "score": comment.score,
+    }
+
+
+def kept_comments(request, comments, *, article, comments_open):
+    """Each comment's `KeptComment`, in order: kept for those that look alike to every
+    reader but for their votes."""
     render = _comment_renderer({"article": article, "comments_open": comments_open})
     if not settings.MAGAZINE_KEEP_FRAGMENTS:
-        return mark_safe("".join(render(c) for c in comments))
+        return [render(c) for c in comments]
     page = (
         _templates_stamp(),
         page_versions(request, article),
@@ -107,27 +132,73 @@ def comment_items(request, comments, *, article, comments_open):
     )
     keys = {c.pk: f"comment-html:{_digest((*page, c.pk))}" for c in comments if not is_personal(c)}
     found = kept().get_many(keys.values()) if keys else {}
-    rendered, new = [], {}
+    pieces, new = [], {}
     for comment in comments:
         key = keys.get(comment.pk)
-        html = found.get(key)
-        if html is None:
-            html = render(comment)
+        piece = found.get(key)
+        if piece is None:
+            piece = render(comment)
             if key is not None:
-                new[key] = html
-        rendered.append(html)
+                new[key] = piece
+        pieces.append(piece)
     if new:
         kept().set_many(new, KEPT_SECONDS)
-    return mark_safe("".join(rendered))
+    return pieces
+
+
+def joined(pieces, votes):
+    """Kept comments as the `<li>` of each, the buttons of `votes` ({comment id: +1 or
+    -1}, this reader's) rendered for them by the votes macro."""
+    if not votes:
+        return mark_safe("".join(f"{p.head}{p.votes}{p.tail}" for p in pieces))
+    macro = _env().get_template(COMMENTS).make_module({}).votes
+    html = []
+    for piece in pieces:
+        own = votes.get(piece.pk) if piece.voting else None
+        if own is None:
+            html.append(f"{piece.head}{piece.votes}{piece.tail}")
+        else:
+            comment = SimpleNamespace(pk=piece.pk, my_vote=own, **piece.voting)
+            html.append(f"{piece.head}{_tidy(macro(comment))}{piece.tail}")
+    return mark_safe("".join(html))
+
+
+@dataclass(frozen=True)
+class KeptSection:
+    """A comment section kept for strangers: the markup around its comments, and them."""
+
+    top: str
+    comments: list
+    bottom: str
+
+    def for_reader(self, votes):
+        """The section as a reader who cast `votes` sees it."""
+        return f"{self.top}{joined(self.comments, votes)}{self.bottom}"
+
+
+def comment_items(pieces, comments):
+    """Kept comments as this request's reader sees them (their votes from `comments`)."""
+    return joined(pieces, {c.pk: c.my_vote for c in comments if c.my_vote is not None})
+
+
+def _tidy(markup):
+    return BETWEEN_TAGS.sub("> <", str(markup).strip())
 
 
 def _comment_renderer(context):
-    """Renders one comment after another: one call of the `comment` macro each, in one
-    template context."""
-    macro = _env().get_template(COMMENTS).make_module(context).comment
+    """Renders one comment after another: one call of each of the `comment_head`, `votes`
+    and `comment_tail` macros, in one template context."""
+    module = _env().get_template(COMMENTS).make_module(context)
 
     def render(comment):
-        return BETWEEN_TAGS.sub("> <", str(macro(comment)).strip())
+        shown = comment.shown
+        return KeptComment(
+            comment.pk,
+            _tidy(module.comment_head(comment)) + (" " if shown else ""),
+            _tidy(module.votes(comment)) if shown else "",
+            (" " if shown else "") + _tidy(module.comment_tail(comment)),
+            _vote_fields(comment),
+        )
 
     return render
 
@@ -179,6 +250,7 @@ CONTENT_SOURCES = (
 )
 RATING = "articles/includes/rating.html#section"
 SECTION = f"{COMMENTS}#section"
+SECTION_AROUND = (f"{COMMENTS}#section_top", f"{COMMENTS}#section_bottom")
 SECTION_SOURCES = (
     *SOURCES,
     "articles/includes/subscribe.html",
@@ -248,24 +320,6 @@ class ReadersOwn:
     def votes(self):
         """{comment id: +1 or -1} of their votes on the article's comments."""
         return {comment_id: value for kind, comment_id, value in self._rows if kind == "vote"}
-
-
-VOTE_BUTTON = '{direction}" aria-pressed="false"'
-
-
-def with_votes_pressed(html, votes):
-    """A comment section kept for strangers, as a reader who cast `votes` sees it: the
-    buttons of their votes pressed. Each comment is one flat `<li>` (comments.html)."""
-    for comment_id, value in votes.items():
-        start = html.find(f'<li id="comment-{comment_id}"')
-        if start == -1:
-            continue  # not among the threads on the page
-        end = html.find("</li>", start)
-        direction = "vote vote--up" if value > 0 else "vote vote--down"
-        button = VOTE_BUTTON.format(direction=direction)
-        pressed = html[start:end].replace(button, button.replace('"false"', '"true"'))
-        html = html[:start] + pressed + html[end:]
-    return html
 
 
 def article_parts(request, article, *parts):

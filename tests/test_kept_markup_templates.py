@@ -7,6 +7,7 @@ import shutil
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
+from django.urls import reverse
 
 from articles import publishing
 from articles.models import Article
@@ -62,3 +63,18 @@ def get(article, client=None):
     response = (client or Client()).get(article.get_absolute_url())
     assert response.status_code == 200
     return response.content.decode()
+
+
+def test_a_voter_sees_their_vote_pressed_on_a_button_with_a_new_class(
+    client, seed_article, comment_template, one_rate_limit_window
+):
+    comment_template('class="vote vote--up"', 'class="vote vote--up vote--bold"')
+    comment = CommentFactory(article=seed_article)
+    url = reverse("articles:comment-vote", args=[comment.pk])
+    assert client.post(url, {"value": "1"}, follow=True).status_code == 200
+    get(seed_article)  # a stranger's page keeps the section as they see it
+
+    (theirs,) = comments_on(get(seed_article, client))
+
+    assert re.search(r'class="vote vote--up vote--bold" aria-pressed="true"', theirs), theirs
+    assert 'aria-pressed="true"' not in comments_on(get(seed_article))[0]

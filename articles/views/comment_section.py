@@ -60,32 +60,35 @@ def section_context(request, article, reader=None):
 
 def section_part(request, context, own):
     """The article page's comment section: kept for strangers, per sort and filter;
-    fresh for a reader with comments of their own; a voter's buttons pressed."""
+    fresh for a reader with comments of their own; a voter's buttons rendered for them."""
     return fragments.ArticlePart(
         "comments",
         functools.partial(_render_section, request, context),
         fragments.SECTION_SOURCES,
         variant=(sort_choice(request)[0], inline.feedback_only(request)),
         is_personal=lambda: own.comments,
-        make_own=lambda html: fragments.with_votes_pressed(html, own.votes),
+        make_own=lambda kept: kept.for_reader(own.votes),
     )
 
 
 def _render_section(request, context, shared):
     reader = fragments.STRANGER if shared else None
     section = {**context, **section_context(request, context["article"], reader)}
-    rendered = fragments.render_templates([fragments.SECTION], section, request)
-    return {"comment_section": rendered[fragments.SECTION]}
+    if not shared:
+        rendered = fragments.render_templates([fragments.SECTION], section, request)
+        return {"comment_section": rendered[fragments.SECTION]}
+    top, bottom = fragments.render_templates(fragments.SECTION_AROUND, section, request).values()
+    return {"comment_section": fragments.KeptSection(top, section["kept_comments"], bottom)}
 
 
 def listing(request, article, comments, sort, reader):
     """What includes/comments.html needs on the article page and "View all comments"."""
     is_open = comments_open(article)
+    kept = fragments.kept_comments(request, comments, article=article, comments_open=is_open)
     return {
         "comments": comments,
-        "comment_items": fragments.comment_items(
-            request, comments, article=article, comments_open=is_open
-        ),
+        "kept_comments": kept,
+        "comment_items": fragments.comment_items(kept, comments),
         "comment_sort": sort,
         "comment_sorts": Comment.Sort.choices,
         "comments_open": is_open,
