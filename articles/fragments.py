@@ -164,7 +164,7 @@ def joined(pieces, votes):
             html.append(f"{piece.head}{piece.votes}{piece.tail}")
         else:
             comment = SimpleNamespace(pk=piece.pk, my_vote=own, **piece.voting)
-            html.append(f"{piece.head}{_tidy(macro(comment))}{piece.tail}")
+            html.append(f"{piece.head}{macro(comment)}{piece.tail}")
     return mark_safe("".join(html))
 
 
@@ -200,7 +200,7 @@ def _comment_renderer(context):
         return KeptComment(
             comment.pk,
             _tidy(module.comment_head(comment)) + (" " if shown else ""),
-            _tidy(module.votes(comment)) if shown else "",
+            str(module.votes(comment)) if shown else "",
             (" " if shown else "") + _tidy(module.comment_tail(comment)),
             _vote_fields(comment),
         )
