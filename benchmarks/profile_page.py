@@ -179,7 +179,7 @@ def view_parts():
         (comment_section, "_render_section", "  comment section"),
         (comment_section, "comment_section", "    comment threads (read model)"),
         (comment_section, "section_context", "    section context"),
-        (fragments, "comment_items", "    comment markup"),
+        (fragments, "kept_comments", "    comment markup"),
     ]
 
 
