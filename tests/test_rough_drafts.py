@@ -11,31 +11,14 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .factories import ArticleFactory, make_editor, make_writer
+from .factories import ArticleFactory, make_editor, make_writer, new_article_admin_data
 
 pytestmark = pytest.mark.django_db
 
-ONLY_A_TITLE = {
-    "title": "Notes on the harbour",
-    "slug": "",
-    "standfirst": "",
-    "body": "",
-    "category": "",
-    "author": "",
-    "tags": "",
-    "status": Article.Status.DRAFT,
-    "publish_at_0": "",
-    "publish_at_1": "",
-    "image_alt": "",
-    "image_caption": "",
-    "image_credit": "",
-    "seo_title": "",
-    "meta_description": "",
-    "comments_enabled": "on",
-    "rating_enabled": "on",
-    "feedback_questions-TOTAL_FORMS": "0",
-    "feedback_questions-INITIAL_FORMS": "0",
-}
+
+def _only_a_title():
+    """The add form with nothing but a title."""
+    return new_article_admin_data(title="Notes on the harbour", slug="", body="", category="")
 
 
 @pytest.fixture
@@ -46,7 +29,7 @@ def editor_client():
 
 
 def test_a_draft_can_be_saved_with_only_a_title(editor_client):
-    response = editor_client.post(reverse("admin:articles_article_add"), ONLY_A_TITLE)
+    response = editor_client.post(reverse("admin:articles_article_add"), _only_a_title())
     assert response.status_code == 302, response.content.decode()[:3000]
     draft = Article.objects.get(title="Notes on the harbour")
     assert draft.slug == "notes-on-the-harbour"
@@ -58,7 +41,7 @@ def test_a_draft_can_be_saved_with_only_a_title(editor_client):
     "when", ["2020-01-01", (timezone.now() + datetime.timedelta(days=30)).strftime("%Y-%m-%d")]
 )
 def test_publishing_or_scheduling_needs_a_section_and_a_byline(editor_client, when):
-    data = ONLY_A_TITLE | {
+    data = _only_a_title() | {
         "status": Article.Status.PUBLISHED,
         "publish_at_0": when,
         "publish_at_1": "10:00:00",
