@@ -82,7 +82,13 @@ def gunicorn(env):
         yield port
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            # A worker forked just as the signal came may miss it (it still has the
+            # master's handlers); gunicorn kills it after graceful_timeout (30 s).
+            server.wait(timeout=45)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def request(port, method, path, body=None, headers=None):
