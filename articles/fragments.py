@@ -130,12 +130,7 @@ def kept_comments(request, comments, *, article, comments_open):
         request.get_host(),
         comments_open,
     )
-    # The commenter's mark comes from their account, which no page version follows.
-    keys = {
-        c.pk: f"comment-html:{_digest((*page, c.pk, c.newsroom_role))}"
-        for c in comments
-        if not is_personal(c)
-    }
+    keys = {c.pk: f"comment-html:{_digest((*page, c.pk))}" for c in comments if not is_personal(c)}
     found = kept().get_many(keys.values()) if keys else {}
     pieces, new = [], {}
     for comment in comments:

@@ -18,8 +18,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
-from . import roles
-from .models import Author, SiteSettings
+from . import pagecache, roles
+from .models import Author, Comment, SiteSettings
 from .tasks import queue_email, render_email
 
 GROUPS = (
@@ -128,3 +128,12 @@ def send_invitation(user, by=None):
         by=by,
         sign_in_url=settings.MAGAZINE_SITE_URL.rstrip("/") + reverse("admin:index"),
     )
+
+
+def account_changed(user):
+    """Re-render the pages showing `user`'s comments, once the change commits: the mark
+    by their name ("staff") comes from their account (`Comment.newsroom_role`), which
+    no page names. Called before the account is deleted too, while its comments still
+    point at it. Roles change rarely; the articles they commented on are one query."""
+    commented = Comment.objects.filter(user=user).values_list("article_id", flat=True)
+    pagecache.invalidate(*map(pagecache.article_page, set(commented)))

@@ -16,7 +16,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles import moderation, names, ratelimit, tasks
+from articles import moderation, names, ratelimit, staff, tasks
 from articles.models import Category, Comment, Submission, Subscription
 from articles.readers import Reader
 
@@ -371,14 +371,17 @@ def test_the_new_comment_comments_js_inserts_carries_the_mark(seed_article):
 
 
 def test_kept_markup_follows_a_change_of_role(seed_article, settings):
-    """Each comment's markup is kept under a hash of what it shows (articles.fragments):
-    the mark is part of it, so no kept copy shows a role its author no longer has."""
+    """Each comment's markup is kept under the versions of what its page shows
+    (articles.fragments), which a role given (`staff.account_changed`, as the users
+    admin calls it) or a byline linked bumps: no kept copy shows a role its author no
+    longer has."""
     user = UserFactory()
     comment = CommentFactory(article=seed_article, user=user)
     viewer = signed_in(UserFactory())  # their section is rendered for them, from kept comments
     assert mark(comment_markup(page(viewer, seed_article), comment)) is None
 
     get_user_model().objects.filter(pk=user.pk).update(is_staff=True)
+    staff.account_changed(user)
     assert mark(comment_markup(page(viewer, seed_article), comment)) == "staff"
 
     seed_article.author.user = user

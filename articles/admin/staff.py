@@ -33,6 +33,20 @@ class StaffUserAdmin(UserAdmin):
             "Only active accounts with an address that have not set a password get one.",
         )
 
+    # A role given or taken changes the mark by the person's comments (`staff.account_changed`).
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        staff.account_changed(obj)
+
+    def delete_model(self, request, obj):
+        staff.account_changed(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            staff.account_changed(user)
+        super().delete_queryset(request, queryset)
+
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
