@@ -4,11 +4,24 @@ from django.db.models.functions import Lower
 from .. import pagecache
 
 
+class AgencyQuerySet(models.QuerySet):
+    def delete(self):
+        """The admin's "Delete selected" calls no `Agency.delete()`: the pages of the
+        articles crediting these agencies are bumped here too."""
+        through = self.model.articles.through.objects.filter(agency__in=self)
+        crediting = set(through.values_list("article_id", flat=True))
+        result = super().delete()
+        Agency._articles_changed(crediting)
+        return result
+
+
 class Agency(models.Model):
     """A news agency credited in an article's "With reporting by …" line."""
 
     name = models.CharField(max_length=100, unique=True)
     url = models.URLField(blank=True)
+
+    objects = AgencyQuerySet.as_manager()
 
     class Meta:
         ordering = (Lower("name"),)

@@ -216,6 +216,12 @@ class Article(
             "articles:detail", kwargs={"category_path": self.category.path, "slug": self.slug}
         )
 
+    def delete(self, *args, **kwargs):
+        pk = self.pk
+        result = super().delete(*args, **kwargs)
+        pagecache.invalidate(pagecache.article_page(pk), "articles")
+        return result
+
     def clean(self):
         # Published without a time means now, as save() does; validation checks the
         # constraint before save() runs, and would refuse it with a database message.

@@ -19,6 +19,13 @@ CATEGORIES_CACHE_KEY = "articles:categories-by-id"
 
 
 class CategoryQuerySet(models.QuerySet):
+    def delete(self):
+        """The admin's "Delete selected" calls no `Category.delete()`: the menu and the
+        cached paths forget these sections here too."""
+        result = super().delete()
+        forget_cached_categories()
+        return result
+
     def known_paths(self):
         """{path: id} of every category, cached: URL resolution asks for it on each request."""
         return cache.get_or_set(PATHS_CACHE_KEY, lambda: dict(self.values_list("path", "pk")), None)

@@ -5,6 +5,15 @@ from django.urls import reverse
 from .. import images, pagecache
 
 
+class AuthorQuerySet(models.QuerySet):
+    def delete(self):
+        """The admin's "Delete selected" calls no `Author.delete()`: see `Author.gone`."""
+        pks = list(self.values_list("pk", flat=True))
+        result = super().delete()
+        Author.gone(pks)
+        return result
+
+
 class Author(models.Model):
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=150, unique=True)
@@ -26,6 +35,8 @@ class Author(models.Model):
         related_name="author_profile",
         help_text="The account this author signs in with, if any.",
     )
+
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ("name",)
@@ -52,6 +63,17 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        pk = self.pk
+        result = super().delete(*args, **kwargs)
+        Author.gone([pk])
+        return result
+
+    @staticmethod
+    def gone(pks):
+        """Deleted authors' pages (lists naming "articles") and the sitemap leave."""
+        pagecache.invalidate("articles", *(f"author:{pk}" for pk in pks))
 
     def stored_name(self):
         """The name before this save, or None for a new row."""
