@@ -15,8 +15,11 @@ django/new-features#98 ("Implement Modern CSRF Protection"):
 
 django-modern-csrf 1.0.1 does the first three but accepts the last case with no token
 at all, as Go does; old clients and privacy tools that strip both headers would lose
-all protection, so they keep the token here (they get a form page of their own with
-one: articles/forms/security.py).
+all protection, so they keep the token here. Such a client posts a form from a shared
+page (no token in it) once and is refused; a view marked `with_form_page` answers that
+refusal with its form again, what was chosen kept, on a page of the client's own that
+carries a token (articles/forms/security.py). A request another site sent is refused
+plainly: no form to confirm what that site chose for the reader.
 """
 
 from django.middleware.csrf import REASON_BAD_ORIGIN, CsrfViewMiddleware
@@ -52,7 +55,11 @@ class FetchMetadataCsrfMiddleware(CsrfViewMiddleware):
                 return self._accept(request)
             return self._reject(request, REASON_BAD_ORIGIN % origin)
         # Neither header: an old client, or one that strips them. The token decides.
-        return super().process_view(request, callback, callback_args, callback_kwargs)
+        refused = super().process_view(request, callback, callback_args, callback_kwargs)
+        form_page = getattr(callback, "csrf_form_page", None)
+        if refused is None or form_page is None:
+            return refused
+        return form_page(request, *callback_args, **callback_kwargs)
 
     def _trusted_origin(self, origin):
         """Whether `origin` is listed in CSRF_TRUSTED_ORIGINS (wildcards included); the
@@ -63,6 +70,17 @@ class FetchMetadataCsrfMiddleware(CsrfViewMiddleware):
         return any(
             is_same_domain(netloc, host) for host in self.allowed_origin_subdomains.get(scheme, ())
         )
+
+
+def with_form_page(form_page):
+    """Mark a view whose form a client sending no fetch metadata posts without a token:
+    `form_page(request, *args, **kwargs)` answers the refused POST (see the docstring)."""
+
+    def mark(view):
+        view.csrf_form_page = form_page
+        return view
+
+    return mark
 
 
 # The same check as a view decorator, for a view exempt from the middleware that checks

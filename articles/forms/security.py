@@ -7,13 +7,24 @@ every reader shares (and a shared cache may hold) carries no per-request secret,
 its readers get no CSRF cookie. The token is written only where the page is never
 shared: for a signed-in person, in the answer to a POST (a refused form shown again),
 and on a page a view marks as the form page of its own (`own_form_page`). A client
-sending neither header posts without a token once, is refused, and gets such a page.
+sending neither header posts without a token once, is refused, and gets such a page:
+the view's refusal page, in the answer to that POST, saying `not_checked` (the views
+name it with magazine.csrf.with_form_page).
 """
 
 from django.middleware.csrf import get_token
 from django.utils.html import format_html
 
 SAFE_METHODS = ("GET", "HEAD")
+NOT_CHECKED = (
+    "We could not check where this form came from, so {what} was not sent. "
+    "{kept} is still here: please send it again."
+)
+
+
+def not_checked(what, kept="What you chose"):
+    """What a form page of its own says above the form: `what` was not sent, `kept` is."""
+    return NOT_CHECKED.format(what=what, kept=kept)
 
 
 def own_form_page(request):

@@ -14,9 +14,12 @@ from django.db import DatabaseError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from magazine.csrf import with_form_page
+
 from .. import comments, fragments, inline, moderation, pagecache, pagination, voting
 from ..forms.comments import CommentEditForm, CommentForm, CommentVoteForm
 from ..forms.inline import comment_form_class
+from ..forms.security import not_checked
 from ..models import Article, Comment, CommentVote
 from ..models.comment_section import comments_in, threads
 from ..models.comments import THREAD_ORDER, comments_open
@@ -26,6 +29,7 @@ from .comment_section import listing, remember_sort, sort_choice
 from .ratings import BUSY_ADDRESS, NO_COOKIE, NOT_WAITING
 
 CLOSED = "Comments are closed for this article."
+NO_COMMENT = "There is no comment to vote on here."
 NOT_SAVED = (
     "We could not save your comment just now. Your text is still here: "
     "please send it again in a moment."
@@ -239,6 +243,20 @@ def reply(request, comment_id):
     return render(request, "articles/comment_form.html", context)
 
 
+def vote_form_page(request, comment_id, message=None, status=403):
+    """A vote refused (its origin unchecked, or too many): the comment and the vote chosen,
+    to send again from a page of its own (with a token)."""
+    comment, form = _votable(comment_id), CommentVoteForm(request.POST)
+    message = message or not_checked("your vote")
+    if comment is None or wants_fragment(request):
+        return _refuse(request, message, status) if comment else _refuse(request, NO_COMMENT, 404)
+    comment.shown, chosen = True, form.cleaned_data["value"] if form.is_valid() else None
+    context = {"article": comment.article, "comment": comment, "chosen": chosen}
+    context["form_message"] = message
+    return render(request, "articles/comment_vote.html", context, status=status)
+
+
+@with_form_page(vote_form_page)
 def vote(request, comment_id):
     """An up or down vote on a comment; a second vote replaces the first.
 
@@ -246,7 +264,7 @@ def vote(request, comment_id):
     """
     comment = _votable(comment_id)
     if comment is None:
-        return _refuse(request, "There is no comment to vote on here.", 404)
+        return _refuse(request, NO_COMMENT, 404)
     article = comment.article
     if request.method != "POST":
         return _not_post(request, article, "Votes")
@@ -277,7 +295,7 @@ def confirm_vote(request, comment_id):
     """Where a new guest's vote redirects: back with the reader cookie, it counts."""
     comment = _votable(comment_id)
     if comment is None:
-        return _refuse(request, "There is no comment to vote on here.", 404)
+        return _refuse(request, NO_COMMENT, 404)
     article = comment.article
     if not comment.is_approved:
         return _refuse(request, "You can vote only on published comments.", 400, article=article)

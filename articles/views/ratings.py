@@ -12,8 +12,11 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from magazine.csrf import with_form_page
+
 from .. import fragments, voting
 from ..forms.ratings import RatingForm
+from ..forms.security import not_checked
 from ..models import Article, ArticleRating
 from ..models.articles import RATING_FIELDS
 from ..models.votes import Confirmation, TooManyVotesFromAddress
@@ -48,6 +51,14 @@ def _refuse(request, message, status, article=None, form=None):
     return render(request, "articles/rating_refused.html", context, status=status)
 
 
+def form_page(request, article_id):
+    """A vote whose origin could not be checked: the stars chosen, and a token to send them."""
+    article = Article.objects.published().select_related("category").filter(pk=article_id).first()
+    form = RatingForm(request.POST)
+    return _refuse(request, not_checked("your vote"), 403, article, form)
+
+
+@with_form_page(form_page)
 def rate(request, article_id):
     """Record the reader's vote on an article, then show the article's rating block."""
     article = Article.objects.published().select_related("category").filter(pk=article_id).first()

@@ -12,7 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from magazine.csrf import with_form_page
+
 from .. import subscriptions
+from ..forms.security import not_checked
 from ..forms.subscriptions import SubscribeForm
 from ..models import Article, Subscription
 from ..readers import client_ip_hash, get_reader
@@ -33,6 +36,17 @@ def _form_page(request, article, form, message="", status=200):
     return render(request, "articles/subscription_form.html", context, status=status)
 
 
+def form_page(request, article_id):
+    """A subscription whose origin could not be checked: the form as it was sent, with a
+    token to send it again."""
+    article = _article_or_none(article_id)
+    if article is None:
+        return _action_page(request, "No such article", 404, "There is no article to follow here.")
+    message = not_checked("your subscription", "What you typed")
+    return _form_page(request, article, SubscribeForm(request.POST), message, status=403)
+
+
+@with_form_page(form_page)
 def subscribe(request, article_id):
     """The "Notify of" form: the same answer for a known and an unknown address."""
     article = _article_or_none(article_id)
