@@ -126,6 +126,19 @@ def _reversed(ordering):
     return [name[1:] if name.startswith("-") else "-" + name for name in ordering]
 
 
+def is_first_page(params):
+    """Whether the request asks for no other page than the first."""
+    return "after" not in params and "before" not in params
+
+
+def first_page(rows, has_next, ordering):
+    """The first page, of rows a query other than `paginate()`'s fetched (in `ordering`)."""
+    page = KeysetPage(rows, False, has_next)
+    if rows and has_next:
+        page.next_cursor = encode(rows[-1], ordering)
+    return page
+
+
 def paginate(queryset, ordering, per_page, params, link_params=None):
     """The page of `queryset` (sorted by `ordering`, which ends with a unique field) that
     the request's `after` or `before` parameter asks for; the first page otherwise.

@@ -10,6 +10,7 @@ from django.utils import timezone
 from .. import roles, search
 from . import featured_image
 from .bylines import ArticleByline, with_bylines
+from .compiled import Compiled, time_slot
 from .people import Author
 from .scheduling import PUBLISHED, published_q, stage_q, taken_down_q
 from .story_people import StoryMember
@@ -42,7 +43,7 @@ class ArticleQuerySet(models.QuerySet):
         article = next(iter(self.model.objects.raw(sql, params)), None)
         if article is not None:
             featured_image.attach(article)
-            _attach_author(article)
+            attach_author(article)
         return article
 
     def visible_to(self, user):
@@ -86,16 +87,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def next_scheduled_time(self):
         """When the next scheduled article goes live or the next one comes down, or None:
-        pages that list articles are kept no longer than that."""
-        now = timezone.now()
-        live = models.Q(status=PUBLISHED, publish_at__gt=now)
-        down = models.Q(status=PUBLISHED, unpublish_at__gt=now)
-        # Rows by either time's index (status alone would scan every published article).
-        times = self.filter(live | models.Q(unpublish_at__gt=now)).aggregate(
-            live=models.Min("publish_at", filter=live),
-            down=models.Min("unpublish_at", filter=down),
-        )
-        return min((t for t in times.values() if t is not None), default=None)
+        pages that list articles are kept no longer than that. Every listing page asks,
+        so the query is compiled once per process (`_next_times_query`)."""
+        now = _db_value(self.model, timezone.now())
+        (times,) = _next_times_query(self.model).rows(now=now)
+        return min((_moment(t) for t in times if t is not None), default=None)
 
     def on_story(self, user):
         """Articles `user` is on: started, carries the byline of, or was added to."""
@@ -138,14 +134,14 @@ def _is_on_story(user):
 _AUTHOR_PREFIX = "_author_"
 
 
-def _author_columns():
+def author_columns():
     return {
         f"{_AUTHOR_PREFIX}{field.attname}": models.F(f"author__{field.attname}")
         for field in Author._meta.concrete_fields
     }
 
 
-def _attach_author(article):
+def attach_author(article):
     names = [field.attname for field in Author._meta.concrete_fields]
     values = [article.__dict__.pop(f"{_AUTHOR_PREFIX}{name}") for name in names]
     if article.author_id is not None:
@@ -160,6 +156,33 @@ _SLOT_VALUES = {
 }
 
 
+def _moment(value):
+    """A time as the database's cursor gives an aggregate of one: SQLite gives its text."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return value.replace(tzinfo=datetime.UTC) if timezone.is_naive(value) else value
+
+
+@functools.cache
+def _next_times_query(model):
+    """The next publish and unpublish times, one row; by either time's index (status
+    alone would scan every published article)."""
+    now = time_slot("now", model._meta.get_field("publish_at"))
+    live = models.Q(status=PUBLISHED, publish_at__gt=now.value)
+    down = models.Q(status=PUBLISHED, unpublish_at__gt=now.value)
+    times = (
+        model.objects.filter(live | models.Q(unpublish_at__gt=now.value))
+        .order_by()
+        # Grouped by a constant, which SQL leaves out: one row, as aggregate() gives.
+        .annotate(one=models.Value(1))
+        .values("one")
+        .annotate(live=models.Min("publish_at", filter=live))
+        .annotate(down=models.Min("unpublish_at", filter=down))
+        .values_list("live", "down")
+    )
+    return Compiled.of(times, now)
+
+
 def _db_value(model, value):
     return model._meta.get_field("publish_at").get_db_prep_value(value, connection)
 
@@ -170,7 +193,7 @@ def _published_at_query(model):
     query = (
         model.objects.published(now=_SLOT_VALUES["now"])
         .filter(category_id=_SLOT_VALUES["category"], slug=_SLOT_VALUES["slug"])
-        .annotate(**featured_image.columns(), **_author_columns())
+        .annotate(**featured_image.columns(), **author_columns())
     )
     sql, params = query.order_by()[:1].query.sql_with_params()
     stand_ins = {

@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
 from .. import fragments, pagecache, pagination, structured_data
-from ..models import Article, Author, Category, SiteSettings
+from ..models import Article, Author, Category, SiteSettings, card_list
 from ..models.article_page import agencies_of, change_notes_of, tags_of
 from ..models.bylines import by_author_q
 from ..models.comments import comments_open
@@ -26,7 +26,9 @@ class ArticleListMixin:
     """
 
     context_object_name = "articles"
-    keyset_ordering = ("-publish_at", "-id")
+    keyset_ordering = card_list.ORDERING
+    # The home and section pages' first page runs compiled queries (`card_list`).
+    compiled_first_page = False
 
     def get_paginate_by(self, queryset):
         return settings.MAGAZINE_ARTICLES_PER_PAGE
@@ -37,26 +39,38 @@ class ArticleListMixin:
         return Article.objects.published().for_listing()
 
     def paginate_queryset(self, queryset, page_size):
-        page = pagination.paginate(queryset, self.keyset_ordering, page_size, self.request.GET)
+        params = self.request.GET
+        if self.compiled_first_page and pagination.is_first_page(params):
+            cards, more = card_list.first_page(page_size, getattr(self, "category", None))
+            page = pagination.first_page(cards, more, self.keyset_ordering)
+        else:
+            page = pagination.paginate(queryset, self.keyset_ordering, page_size, params)
         return None, page, page.object_list, page.has_previous or page.has_next
 
 
 class HomeView(ArticleListMixin, ListView):
     template_name = "articles/home.html"
+    compiled_first_page = True
 
 
 class CategoryView(ArticleListMixin, ListView):
     template_name = "articles/category_detail.html"
+    compiled_first_page = True
 
     def get_queryset(self):
-        self.category = get_object_or_404(Category, path=self.kwargs["category_path"])
+        """By the cached categories, as the article page finds its section: no query."""
+        path = self.kwargs["category_path"]
+        category_id = Category.objects.known_paths().get(path)
+        self.category = Category.objects.cached().get(category_id)
+        if self.category is None:
+            raise Http404("No section at this address.")
         return super().get_queryset().in_category(self.category)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             category=self.category,
             breadcrumbs=self.category.ancestors(),
-            subcategories=self.category.children.all(),
+            subcategories=card_list.subsections(self.category),
             **kwargs,
         )
 
