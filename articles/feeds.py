@@ -7,6 +7,10 @@ and their other authors.
 
 An article's approved comments have their own feed, newest first, and so do the
 site's corrections.
+
+Each feed names what it shows as the pages showing the same do (`pagecache.depends_on`,
+`expire_by` the next scheduled change), so the page cache and a cache in front keep it
+and a change clears it.
 """
 
 from django.conf import settings
@@ -17,12 +21,19 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from taggit.models import Tag
 
+from . import pagecache
 from .models import Article, Author, Category, ChangeNote, Comment, SiteSettings
 from .models.bylines import by_author_q
 
 
 class LatestArticlesFeed(Feed):
     """The newest articles of the whole magazine."""
+
+    def __call__(self, request, *args, **kwargs):
+        # As the lists of cards: articles, their sections, tags and authors, the site.
+        pagecache.depends_on(request, "articles", "site")
+        pagecache.expire_by(request, Article.objects.next_scheduled_time())
+        return super().__call__(request, *args, **kwargs)
 
     def title(self, obj):
         return SiteSettings.load().site_name
@@ -118,9 +129,12 @@ class ArticleCommentsFeed(Feed):
     """The approved comments of one published article, newest first."""
 
     def get_object(self, request, article_id):
-        return get_object_or_404(
+        article = get_object_or_404(
             Article.objects.published().select_related("category"), pk=article_id
         )
+        pagecache.depends_on(request, *pagecache.article_page_names(article))
+        pagecache.expire_by(request, article.unpublish_at)
+        return article
 
     def title(self, article):
         return f"Comments on “{article.title}”"
@@ -160,6 +174,11 @@ class ArticleCommentsFeed(Feed):
 
 class CorrectionsFeed(Feed):
     """Every correction of a published article, newest first."""
+
+    def __call__(self, request, *args, **kwargs):
+        pagecache.depends_on(request, "corrections", "articles", "site")
+        pagecache.expire_by(request, Article.objects.next_scheduled_time())
+        return super().__call__(request, *args, **kwargs)
 
     def title(self):
         return f"Corrections · {SiteSettings.load().site_name}"

@@ -39,7 +39,7 @@ from . import edge
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 VERSION_PREFIX = "pagecache:version:"
-KEPT_HEADERS = ("Content-Type", "Content-Language")
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "X-Robots-Tag")
 
 
 def article_page(pk):

@@ -1,10 +1,17 @@
-"""sitemap.xml: published articles (with their last update), sections, tags and authors."""
+"""sitemap.xml: published articles (with their last update), sections, tags and authors.
+
+`sitemap` names what it shows as the lists of articles do (`pagecache.depends_on`), so
+the page cache and a cache in front keep it, and a change or a scheduled publish
+clears it.
+"""
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Q
 from django.urls import reverse
 from taggit.models import Tag
 
+from . import pagecache
 from .models import Article, Author, Category
 
 
@@ -53,3 +60,10 @@ SITEMAPS = {
     "tags": TagSitemap,
     "authors": AuthorSitemap,
 }
+
+
+def sitemap(request):
+    """sitemap.xml (articles/urls.py): Django's view, named by what it shows."""
+    pagecache.depends_on(request, "articles", "site")
+    pagecache.expire_by(request, Article.objects.next_scheduled_time())
+    return sitemap_views.sitemap(request, SITEMAPS)
