@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || command -v python3)
 PYTEST_ARGS ?=
 
-.PHONY: run test coverage lint format lock serve serve-proxied worker backup check-backup bench bench-scale profile clean
+.PHONY: run test coverage lint format lock serve serve-proxied worker backup check-backup bench bench-compare bench-scale profile clean
 
 $(VENV)/installed.stamp: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -100,6 +100,14 @@ lock:
 # Throughput and latency of the main pages under wrk (see benchmarks/bench.py).
 bench: $(VENV)/installed.stamp
 	$(PY) benchmarks/bench.py
+
+# The same rows on another checkout too, in one sitting, interleaved round by round, with
+# a before/after table (BENCH_BEFORE: a checkout with its .venv, e.g. `git worktree add
+# /tmp/before main` and `ln -s $$PWD/.venv /tmp/before/.venv`). About 20 minutes.
+BENCH_BEFORE ?= /tmp/before
+bench-compare: $(VENV)/installed.stamp
+	@test -f "$(BENCH_BEFORE)/manage.py" || { echo "BENCH_BEFORE=$(BENCH_BEFORE) is not a checkout: git worktree add $(BENCH_BEFORE) main"; exit 2; }
+	BENCH_BEFORE=$(BENCH_BEFORE) $(PY) benchmarks/bench.py
 
 # Where an uncached page's time goes, on the database `make bench` leaves (PAGE=/path/).
 profile: $(VENV)/installed.stamp

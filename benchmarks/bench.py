@@ -1,354 +1,233 @@
 """
 `make bench`: gunicorn with the production settings on 127.0.0.1, a generated dataset,
-and wrk at 16 connections against the pages readers load most. Prints requests per
-second, p50/p99 latency, bytes per response and each page's ratio to the ceiling (a
-static file of the article page's size served by the same gunicorn), plus the RSS of
-each worker, as medians of several runs; writes the same to docs/performance.md.
+and wrk (2 threads, 16 connections, sending a browser's `Accept-Encoding`) against the
+pages readers load most, in each layer setting: cached, kept parts only (page cache
+off), from scratch (nothing kept). Prints medians of several runs of requests/s, p50/p99
+latency, bytes as sent, share of the ceiling (the story as a precompressed static file
+on the same gunicorn) and server CPU per request; then the Varnish rows, issue #17's
+targets as pass/fail lines and the layers table; writes all of it to docs/performance.md
+above the earlier measurements.
 
-Environment: BENCH_SECONDS (per run, default 10), BENCH_RUNS (default 3),
-BENCH_ARTICLES (default 1000), BENCH_COMMENTS (per article, default 10),
-DATABASE_URL (default: a throwaway SQLite file under benchmarks/), BENCH_ONLY=varnish
-(only the Varnish rows, printed, docs/performance.md left as it is).
+BENCH_BEFORE=/path/to/other/checkout (`make bench-compare`): the same rows on that
+checkout too, in one sitting: its own dataset built by its own manage.py with the same
+arguments, its own gunicorn on the same port, interleaved round by round (before, after,
+before, after...), driven by this wrk harness; then a before/after table.
 
-The Varnish rows (where varnishd is installed) put varnish/default.vcl in front of a
-fresh gunicorn and count, from its access log, the requests that reached it during the
-runs: none may. Beside them, the same Varnish config serving the same bytes (as Varnish
-delivered them) from a server of fixed objects: the most Varnish can do with that page.
+Environment: BENCH_SECONDS (per run, default 4), BENCH_RUNS (rounds, default 5),
+BENCH_ARTICLES (default 1000), BENCH_COMMENTS (per article, default 10), BENCH_PORT,
+DATABASE_URL (default: a throwaway SQLite file under each checkout's benchmarks/; with it
+set, BENCH_BEFORE_DATABASE_URL names the before's), BENCH_REPORT (default
+docs/performance.md), BENCH_ONLY=varnish (only the Varnish rows, printed).
 """
 
 import datetime
 import os
 import platform
-import re
 import shutil
-import signal
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-import edge_cache
+import bench_report
+import bench_varnish
+import bench_wrk
+from bench_servers import BROWSER, SEED_PATH, Checkout, cpu_seconds
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
 PORT = int(os.environ.get("BENCH_PORT", "8231"))
-SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
-RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "1000"))
 COMMENTS = int(os.environ.get("BENCH_COMMENTS", "10"))
 SEED_COMMENTS = 200
-VARNISH_PORT = PORT + 1  # and PORT + 2 for the fixed objects, PORT + 3 for their Varnish
-SEED_PATH = "/world/russia/belarusian-russian-leaders-meet-as-west-prepares-to-ramp-up-pressure/"
+REPORT = Path(os.environ.get("BENCH_REPORT", ROOT / "docs" / "performance.md"))
+
+# Each layer setting: (page cache seconds, keep fragments) and the pages measured in it.
+SETTINGS = {
+    "cached": (600, True, ("ceiling", "story", "twenty", "home", "category", "search")),
+    "kept parts": (0, True, ("story", "twenty", "home", "category", "search", "reader")),
+    "from scratch": (0, False, ("story", "twenty", "home", "reader")),
+}
+ENCODED_NAMES = {"gzip": ".gz", "br": ".br"}  # as WhiteNoise looks for them
 
 
-def environment(static_root, page_cache_seconds, keep_fragments=True):
-    env = dict(os.environ)
-    env.update(
-        DJANGO_DEBUG="false",
-        DJANGO_CACHE_DIR=str(static_root.parent / f"{static_root.name}-cache"),
-        MAGAZINE_KEEP_FRAGMENTS=str(keep_fragments).lower(),
-        DJANGO_SECRET_KEY="benchmark-only-" + "k" * 40,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        DJANGO_STATIC_ROOT=str(static_root),
-        MAGAZINE_PAGE_CACHE_SECONDS=str(page_cache_seconds),
-        GUNICORN_BIND=f"127.0.0.1:{PORT}",
-        GUNICORN_ACCESS_LOG="/dev/null",
-    )
-    env.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'benchmarks' / 'bench.sqlite3'}")
-    return env
+STARTED = time.monotonic()
 
 
-def manage(env, *args):
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+def progress(text):
+    print(f"{time.monotonic() - STARTED:6.0f} s  {text}", file=sys.stderr)
 
 
-def prepare_database(env):
-    if env["DATABASE_URL"].startswith("sqlite:"):
-        Path(env["DATABASE_URL"].removeprefix("sqlite:///")).unlink(missing_ok=True)
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "flush", "--noinput", "-v0")  # a known dataset, also on PostgreSQL
-    manage(env, "load_seed")
-    manage(
-        env, "generate_demo", "--articles", str(ARTICLES),
-        "--comments-per-article", str(COMMENTS), "--seed-article-comments", str(SEED_COMMENTS),
-    )  # fmt: skip
+class Sitting:
+    """The figures of every checkout measured: runs, bytes sent and worker memory."""
+
+    def __init__(self, checkouts):
+        self.checkouts = checkouts
+        self.runs = {c.name: {} for c in checkouts}
+        self.sizes = {c.name: {} for c in checkouts}
+        self.rss = {}
+        self.pages = {}
+
+    def medians(self, name):
+        return {key: bench_wrk.median(runs) for key, runs in self.runs[name].items()}
 
 
-# A returning guest who rated the seed article and voted on three of its comments: their
-# rating is rendered for them on each request, and the kept comment section gets their
-# votes pressed (see articles/fragments.py).
-RETURNING_READER = """
-from django.http import HttpResponse
-from articles import readers
-from articles.models import Article, CommentVote
-from articles.models.ratings import ArticleRating
-reader = readers.Reader(user=None, token="benchmark-returning-reader")
-article = Article.objects.get(slug=%r)
-ArticleRating.objects.rate(article, reader, 4)
-for comment in article.comments.filter(parent=None)[:3]:
-    CommentVote.objects.vote(comment, reader, 1)
-response = HttpResponse()
-response.set_signed_cookie(readers.COOKIE_NAME, reader.token, salt=readers.COOKIE_SALT)
-print(response.cookies[readers.COOKIE_NAME].value)
-"""
-
-
-def returning_reader_cookie(env):
-    """The Cookie header of that reader (`main` checks that their page shows their votes)."""
-    slug = SEED_PATH.rstrip("/").rsplit("/", 1)[1]
-    out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", RETURNING_READER % slug],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
-    return f"reader={out.strip().splitlines()[-1]}"
-
-
-def start_server(env):
-    server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "magazine.wsgi", "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
-
-
-def stop_server(server):
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
-
-
-def worker_rss_mb(server):
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    sizes = []
-    for pid in children:
-        status = Path(f"/proc/{pid}/status").read_text()
-        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
-    return sizes
-
-
-def fetch(path, cookie=None):
-    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}")
-    if cookie:
-        request.add_header("Cookie", cookie)
-    with urllib.request.urlopen(request) as response:
-        return response.read()
-
-
-def fetch_size(path, cookie=None):
-    return len(fetch(path, cookie))
-
-
-def wrk(path, cookie=None, port=PORT):
-    """One wrk run: (requests/s, p50 ms, p99 ms)."""
-    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            "-c16",
-            f"-d{SECONDS}s",
-            "--latency",
-            *headers,
-            f"http://127.0.0.1:{port}{path}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-
-    def ms(label):
-        value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out).groups()
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if errors:
-        raise SystemExit(f"{path}: {errors.group(1)} error responses\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), ms("50"), ms("99")
-
-
-def measure(path, cookie=None, port=PORT):
-    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
-    subprocess.run(
-        ["wrk", "-t1", "-c4", "-d2s", *headers, f"http://127.0.0.1:{port}{path}"],
-        capture_output=True,
-    )  # warm-up
-    runs = [wrk(path, cookie, port) for _ in range(RUNS)]
-    return tuple(statistics.median(values) for values in zip(*runs, strict=True))
-
-
-def access_log_lines(log):
-    return len(log.read_text().splitlines()) if log.exists() else 0
-
-
-VARNISH_TARGETS = (("home", "/"), ("article, 200 comments", SEED_PATH))
-
-
-def varnish_rows(static_root):
-    """{page: [through Varnish (rps, p50, p99), Varnish serving the same bytes as a static
-    object (rps, p50, p99), bytes, requests that reached gunicorn during the runs]}."""
-    if not shutil.which("varnishd"):
-        print("varnishd is not installed (apt-get install varnish): no Varnish rows")
-        return {}
-    log = static_root.parent / f"{static_root.name}-access.log"
-    env = environment(static_root, 600) | {
-        "GUNICORN_ACCESS_LOG": str(log),
-        "MAGAZINE_EDGE_CACHE_URLS": f"http://127.0.0.1:{VARNISH_PORT}/",
+def prepare(checkout, sitting):
+    """Its dataset and static files, the addresses and cookie of its pages, and the
+    ceiling: its story as a static file, stored compressed as the page is sent."""
+    progress(f"{checkout.name}: building the dataset in {checkout.root}")
+    checkout.prepare(ARTICLES, COMMENTS, SEED_COMMENTS)
+    cookie = checkout.returning_reader_cookie()
+    pages = {
+        "ceiling": ("/static/ceiling.html", {}),
+        "story": (SEED_PATH, {}),
+        "twenty": (checkout.twenty_comments_path(), {}),
+        "home": ("/", {}),
+        "category": ("/world/", {}),
+        "search": ("/search/?q=sanctions", {}),
+        "reader": (SEED_PATH, {"Cookie": cookie}),
     }
-    objects, rows = {}, {}
-    server = start_server(env)  # a fresh one: Varnish's first request is rendered, tagged
-    try:
-        with edge_cache.varnishd(VARNISH_PORT, PORT):
-            for name, path in VARNISH_TARGETS:
-                size = len(edge_cache.fetch(VARNISH_PORT, path)[1])  # the one that may reach it
-                stored = edge_cache.fetch(VARNISH_PORT, path, {"Accept-Encoding": "gzip"})
-                objects[path] = edge_cache.as_static_object(*stored)
-                time.sleep(0.3)
-                before = access_log_lines(log)
-                measured = measure(path, port=VARNISH_PORT)
-                time.sleep(0.3)
-                rows[name] = [measured, None, size, access_log_lines(log) - before]
-    finally:
-        stop_server(server)
-    with edge_cache.static_objects(PORT + 2, objects), edge_cache.varnishd(PORT + 3, PORT + 2):
-        for name, path in VARNISH_TARGETS:
-            edge_cache.fetch(PORT + 3, path)
-            rows[name][1] = measure(path, port=PORT + 3)
-    return rows
+    with checkout.start(checkout.environment(600)) as server:
+        _, story = server.fetch(SEED_PATH)
+        encoding, sent = server.fetch(SEED_PATH, BROWSER)
+        _, own = server.fetch(SEED_PATH, {"Cookie": cookie})
+    if b"Your vote: 4 of 5" not in own or b'aria-pressed="true"' not in own:
+        raise SystemExit(f"{checkout.name}: the returning reader's page does not show their votes.")
+    (checkout.static_root / "ceiling.html").write_bytes(story)
+    if encoding in ENCODED_NAMES:
+        (checkout.static_root / f"ceiling.html{ENCODED_NAMES[encoding]}").write_bytes(sent)
+    sitting.pages[checkout.name] = pages
 
 
-def render_varnish(rows):
-    lines = [
-        "",
-        "## Through Varnish",
-        "",
-        "Varnish 7.1 with `varnish/default.vcl` in front of a fresh gunicorn (`make "
-        "serve-proxied`), beside the same config serving the same bytes (as Varnish "
-        "delivered them) from a server of fixed objects. *Reached gunicorn*: requests in its "
-        "access log during the warm-up and the runs, after the first request.",
-        "",
-        "| page | through Varnish, requests/s | p50 ms | p99 ms | bytes | same bytes as a "
-        "static object, requests/s | share | reached gunicorn |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for name, ((rps, p50, p99), (static_rps, _, _), size, reached) in rows.items():
-        lines.append(
-            f"| {name} | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {size:,} | {static_rps:,.0f} "
-            f"| {rps / static_rps:.0%} | {reached} |"
-        )
-    return "\n".join([*lines, ""])
+def measure_setting(checkout, setting, sitting, first):
+    """One round of a setting's pages on a fresh server of `checkout`."""
+    page_cache, keep, names = SETTINGS[setting]
+    pages, runs = sitting.pages[checkout.name], sitting.runs[checkout.name]
+    with checkout.start(checkout.environment(page_cache, keep)) as server:
+        for name in names:
+            path, headers = pages[name]
+            key, headers = (name, setting), BROWSER | headers
+            if path is None or (not first and key not in runs):
+                continue  # a page this checkout does not have
+            if first:
+                found = server.fetch(path, headers)
+                if found is None:
+                    continue
+                sitting.sizes[checkout.name][key] = len(found[1])
+            bench_wrk.warm_up(checkout.port, path, headers)
+            start = server.cpu()
+            run = bench_wrk.run(checkout.port, path, SECONDS, headers)
+            cpu = cpu_seconds(start, server.cpu())
+            runs.setdefault(key, []).append(run._replace(cpu_ms=cpu * 1000 / run.requests))
+            print(
+                f"  {checkout.name}: {bench_report.label(key)}: {run.rps:,.0f}/s", file=sys.stderr
+            )
+        if setting == "kept parts":
+            sitting.rss[checkout.name] = server.worker_rss_mb()
+
+
+def sit(sitting):
+    """Every setting's pages on every checkout, round by round, checkouts in turn."""
+    for number in range(RUNS):
+        progress(f"round {number + 1} of {RUNS}")
+        for setting in SETTINGS:
+            for checkout in sitting.checkouts:
+                measure_setting(checkout, setting, sitting, first=number == 0)
+
+
+def checkouts(workdir):
+    after = Checkout("after", ROOT, workdir, PORT, os.environ.get("DATABASE_URL"))
+    before_root = os.environ.get("BENCH_BEFORE")
+    if not before_root:
+        return [after]
+    if not (Path(before_root) / "manage.py").exists():
+        raise SystemExit(f"BENCH_BEFORE={before_root} is not a checkout of the magazine")
+    before_database = os.environ.get("BENCH_BEFORE_DATABASE_URL")
+    if os.environ.get("DATABASE_URL") and not before_database:
+        raise SystemExit("With DATABASE_URL set, BENCH_BEFORE_DATABASE_URL names the before's.")
+    return [Checkout("before", before_root, workdir, PORT, before_database), after]
 
 
 def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
-    static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
-    env = environment(static_root, page_cache_seconds=600)
-    prepare_database(env)
-    manage(env, "collectstatic", "--noinput", "-v0")
-    if os.environ.get("BENCH_ONLY") == "varnish":
-        print(render_varnish(varnish_rows(static_root)))
-        return
-
-    targets = [
-        ("home", "/"),
-        ("category", "/world/"),
-        ("article, 200 comments", SEED_PATH),
-        ("search", "/search/?q=sanctions"),
-    ]
-    reader_cookie = returning_reader_cookie(env)
-    results = {}
-    for mode, cache_seconds, keep in (
-        ("cached", 600, True),
-        ("uncached", 0, True),
-        ("uncached, rendered from scratch", 0, False),
-    ):
-        env = environment(static_root, cache_seconds, keep)
-        if mode == "cached":
-            # The ceiling: a static file as large as the article page, same server.
-            server = start_server(env)
-            size = fetch_size(SEED_PATH)
-            stop_server(server)
-            (static_root / "ceiling.html").write_bytes(b"x" * size)
-        server = start_server(env)
-        try:
-            if mode == "cached":
-                results["static file (ceiling)"] = (*measure("/static/ceiling.html"), size)
-            for name, path in targets if keep else targets[2:3]:
-                try:
-                    size = fetch_size(path)
-                except OSError:
-                    continue  # a page this checkout does not have yet
-                results[f"{name} ({mode})"] = (*measure(path), size)
-            if mode == "uncached":
-                own_page = fetch(SEED_PATH, reader_cookie)
-                if b"Your vote: 4 of 5" not in own_page or b'aria-pressed="true"' not in own_page:
-                    raise SystemExit("The returning reader's page does not show their votes.")
-                size = len(own_page)
-                results["article, 200 comments (uncached, a reader who voted on it)"] = (
-                    *measure(SEED_PATH, reader_cookie),
-                    size,
-                )
-                rss = worker_rss_mb(server)
-        finally:
-            stop_server(server)
-
-    report = render(results, rss) + render_varnish(varnish_rows(static_root))
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        found = checkouts(workdir)
+        if os.environ.get("BENCH_ONLY") == "varnish":
+            found[-1].prepare(ARTICLES, COMMENTS, SEED_COMMENTS)
+            print("\n".join(bench_varnish.render(bench_varnish.rows(found[-1], SECONDS, RUNS))))
+            return
+        sitting = Sitting(found)
+        for checkout in found:
+            prepare(checkout, sitting)
+        sit(sitting)
+        progress("Varnish")
+        varnish = bench_varnish.rows(found[-1], SECONDS, RUNS)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    report = render(sitting, varnish)
     print(report)
-    (ROOT / "docs").mkdir(exist_ok=True)
-    (ROOT / "docs" / "performance.md").write_text(report)
+    bench_report.write(REPORT, report)
 
 
-def render(results, rss):
-    ceiling = results["static file (ceiling)"][0]
+def command():
+    """The command that was run, with the settings given to it."""
+    names = ("BENCH_BEFORE", "BENCH_SECONDS", "BENCH_RUNS", "BENCH_ARTICLES", "BENCH_COMMENTS")
+    given = [f"{name}={os.environ[name]}" for name in names if name in os.environ]
+    return " ".join(
+        [*given, "make bench" if "MAKELEVEL" in os.environ else "python benchmarks/bench.py"]
+    )
+
+
+def machine():
     cpu = next(
         (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
          if line.startswith("model name")), platform.processor(),
     )  # fmt: skip
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+
+
+def render(sitting, varnish):
+    names = [c.name for c in sitting.checkouts]
+    after = sitting.medians("after")
+    before = sitting.medians("before") if "before" in names else {}
+    where = "; ".join(f"{c.name}: `{c.root}` at {c.revision()}" for c in sitting.checkouts)
     lines = [
         "# Performance",
         "",
-        f"Measured by `make bench` on {datetime.date.today()}: {os.cpu_count()} cores ({cpu}), "
-        f"Python {platform.python_version()}, database `{os.environ.get('DATABASE_URL', 'SQLite')}`"
-        f", {ARTICLES} generated articles with {COMMENTS} comments each; the seed article has "
-        f"{SEED_COMMENTS} comments. wrk: 2 threads, 16 connections, {SECONDS} s, median of "
-        f"{RUNS} runs, on the same machine as the server (so figures are best read as ratios).",
+        f"Measured by `{command()}` on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC: "
+        f"{machine()}, database `{sitting.checkouts[-1].database_url.split('://')[0]}`, "
+        f"{ARTICLES} generated articles with {COMMENTS} comments each; the seed story has "
+        f"{SEED_COMMENTS} comments and the oldest generated article 20. wrk: 2 threads, 16 "
+        f"connections, `Accept-Encoding: {BROWSER['Accept-Encoding']}`, {SECONDS} s per run, "
+        f"medians of {RUNS} rounds, each setting on a fresh server per round, on the same "
+        f"machine as the server (so figures are best read as ratios). {where}.",
         "",
-        "*Cached*: the page cache serves anonymous readers. *Uncached*: the page cache is "
-        "off, so every request runs the view: it looks the article up in the database and "
-        "joins markup kept in memory under the versions of what it shows (see "
-        "`articles/fragments.py`). *A reader who voted on it* has rated the article and "
-        "voted on three comments: their rating is rendered for them, and the kept comment "
-        "section gets their votes pressed. "
-        "*Rendered from scratch*: nothing kept (`MAGAZINE_KEEP_FRAGMENTS=false`), every "
-        "query and template on every request.",
+        bench_report.SETTINGS_TEXT,
         "",
-        "| page | requests/s | p50 ms | p99 ms | bytes | share of ceiling |",
-        "|---|---:|---:|---:|---:|---:|",
+        "## This checkout" if before else "## Figures",
+        "",
+        *bench_report.table(after, sitting.sizes["after"]),
+        "",
+        "Worker RSS after the kept-parts runs (MB): "
+        + ", ".join(f"{mb:.0f}" for mb in sitting.rss.get("after", [])),
     ]
-    for name, (rps, p50, p99, size) in results.items():
-        lines.append(
-            f"| {name} | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {size:,} | {rps / ceiling:.0%} |"
-        )
-    lines += [
-        "",
-        "Worker RSS after the uncached runs (MB): " + ", ".join(f"{mb:.0f}" for mb in rss),
-        "",
-    ]
-    return "\n".join(lines)
+    if before:
+        lines += [
+            "",
+            "## Before and after, in one sitting",
+            "",
+            *bench_report.compare_table(before, after),
+        ]
+    lines += ["", "## Targets (issue #17)", "", *bench_report.checks(before, after)]
+    lines += ["", "## Layers", "", "Requests/s of each page with every layer, without the "
+              "page cache, and without kept parts too" + (", each as a share of before's page"
+              " as served: a layer may go where the page without it stays at 85 % or more."
+              if before else "."), "", *bench_report.layers_table(after, before)]  # fmt: skip
+    lines += bench_varnish.render(varnish)
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
