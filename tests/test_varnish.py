@@ -123,6 +123,31 @@ def test_an_editors_change_in_the_admin_shows_through_varnish_within_a_second(va
         assert seen_within(varnish, path, "A corrected headline"), path
 
 
+def test_an_editors_change_clears_the_feeds_varnish_kept(varnish, client):
+    article = ArticleFactory(title="The first headline")
+    feeds = [
+        reverse("articles:feed"),
+        reverse("articles:feed-atom"),
+        reverse("articles:section-feed", args=[article.category.path]),
+        reverse("articles:author-feed", args=[article.author.slug]),
+        reverse("articles:comments-feed", args=[article.pk]),
+    ]
+    for path in feeds:
+        varnish.get(path)
+        _status, headers, body = varnish.get(path)
+        assert headers["x-cache"] == "hit" and b"The first headline" in body, path
+
+    client.force_login(make_editor())
+    response = client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        article_admin_data(article, title="A corrected headline"),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    for path in feeds:
+        assert seen_within(varnish, path, "A corrected headline"), path
+
+
 def approval_shows_through_varnish(varnish, pages_of):
     """Whether approving a held comment shows on its article's `pages_of(article)`, each
     kept by Varnish before."""
