@@ -1,23 +1,13 @@
 """
-Markup rendered once, joined per request: each comment, and the parts of an article's
-page that every reader with nothing of their own in them sees alike.
+Kept markup joined per request: each comment, and the parts of an article's page that
+every reader with nothing of their own in them sees alike. How it is named and what is
+rendered per reader: the docstring of articles/pagecache.py.
 
 Rendering the same comments and the same article the same way for every reader was
-most of an article page's time. Markup is kept under a name that changes whenever
-what it shows changes, so nothing ever needs invalidating and a kept copy is never
-stale:
-
-- what an article's page shows (its text, comments, votes), its author and the site
-  each have a page-cache version, bumped by every domain function that changes them
-  (`articles.pagecache`); the article's content, rating, comment section and each
-  comment are named by those versions, read from the shared cache before rendering,
-  by the templates' source and by what else shapes them (the page's address, its
-  comment switch, a sort), never by a list of the fields they show.
-
-Being named by what it shows, kept markup may live in each process's own memory (the
-"local" cache), away from the shared cache's round trips. Anything that looks different
-for this reader (their own comments and votes, their rating, an editor's buttons) is
-rendered for them on every request.
+most of an article page's time. Named by what it shows, kept markup never needs
+invalidating, so it lives in each process's own memory (the "local" cache), away from
+the shared cache's round trips. A comment is kept as the markup around its votes
+(`KeptComment`), so a reader's own votes are the votes macro called for them.
 """
 
 import functools

@@ -1,26 +1,23 @@
 """
-Page cache for anonymous readers.
+The one way pages are kept: whole pages, their parts, each comment, and a cache in front.
 
-A view opts in by naming what its page shows (`depends_on(request, "article:12")`).
-The rendered page is kept with the version of each of those names; changing the
-content bumps the version (`invalidate("article:12")`), so exactly the pages
-that show it are rendered again on their next request, on every app server
-sharing the cache. A page whose content changed while it was being rendered is
-not kept.
+A kept thing is named by the versions of what it shows. A view names that
+(`depends_on(request, "article:12", "author:3", "site")`); each name has a version in
+the shared cache, bumped by the domain function that changes it once its transaction
+commits (`invalidate`: after queryset `update()`, `F()` and bulk writes too, which fire
+no signals), which also bans the name in Varnish (articles/edge.py). Time is a change
+too: `expire_by` keeps a page no later than its next scheduled publish or unpublish.
+Whole pages for strangers are kept here; an article's parts and each comment in
+articles/fragments.py, under a digest of those versions, the templates' source and
+the address. No key lists fields by hand and no kept HTML is edited as text: what is
+a reader's own (their votes, rating, comments, an editor's buttons, a form's token) is
+rendered for them by its own macro around kept markup, and works without JavaScript.
 
-Pages live in each process's memory (the "local" cache) and versions in the shared
-cache: a page is served only while the versions it was rendered with are current.
-
-Pages are kept under their whole address, scheme and host included: where several host
-names serve (MAGAZINE_CANONICAL_HOST_REDIRECT off), each keeps its own copy.
-
-Only requests with no cookie but the CSRF one are served from or stored in the
-cache: a reader's own vote, messages, sessions and staff previews never are. Kept
-pages carry nothing per request (forms prove their origin by fetch metadata, the spam
-guard's stamp is fetched: articles/forms/security.py, articles/antispam.py), so they
-are the same bytes for everyone: `Cache-Control: public, s-maxage` lets a shared
-cache in front hold them too. A page that used a CSRF token while rendering is never
-kept. Each page is kept plain and gzip-compressed, each copy with its own ETag.
+This module: only requests with no cookie but the CSRF one are served from or stored
+here; a page that used a CSRF token or changed while rendering is not kept. Pages live
+in each process's memory ("local") under their whole address, scheme and host
+included, plain and gzip-compressed, each with its ETag; `Cache-Control: public,
+s-maxage` lets a shared cache hold them too, as they carry nothing per request.
 """
 
 import gzip
