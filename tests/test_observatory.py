@@ -213,7 +213,7 @@ def _set_cookies(seed_article):
 def test_cookies(production, seed_article, settings):
     cookies = _set_cookies(seed_article)
     session, csrf = settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME
-    assert {session, csrf, "messages", "reader", "comment_sort"} <= {name for name, _ in cookies}
+    assert {session, csrf, "messages", "reader"} <= {name for name, _ in cookies}
     for name, morsel in cookies:
         assert morsel["secure"], name
         assert morsel["samesite"] in ("Lax", "Strict"), name

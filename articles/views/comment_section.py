@@ -1,5 +1,5 @@
 """
-The comment section under an article: the reader's sort (a link, then a cookie), what
+The comment section under an article: the reader's sort (in the address alone), what
 jinja2/articles/includes/comments.html needs, and the section as a part of the
 article's page that kept markup may share (see `articles.fragments`). The comments
 themselves come from the read model, `articles.models.comment_section`.
@@ -7,7 +7,7 @@ themselves come from the read model, `articles.models.comment_section`.
 
 import functools
 
-from django.conf import settings
+from django.utils.http import urlencode
 
 from .. import fragments, inline
 from ..forms.comments import CommentForm
@@ -16,32 +16,37 @@ from ..models.comment_section import comment_section
 from ..models.comments import comments_open
 from ..readers import get_reader
 
-SORT_COOKIE = "comment_sort"
 DEFAULT_SORT = Comment.Sort.NEWEST
+# The cookie that once remembered a reader's sort: it kept every later page of theirs
+# out of the page cache and any cache in front, so it is dropped where it comes back.
+OLD_SORT_COOKIE = "comment_sort"
+
+
+def chosen_sort(request):
+    """The reader's sort, from the address alone (?sort=, carried on by every link)."""
+    chosen = request.GET.get("sort")
+    return chosen if chosen in Comment.Sort.values else DEFAULT_SORT
 
 
 def sort_choice(request):
-    """The reader's sort: chosen now by a link (?sort=), or remembered in a cookie."""
-    chosen = request.GET.get("sort")
-    if chosen in Comment.Sort.values:
-        return chosen, chosen != request.COOKIES.get(SORT_COOKIE)
-    remembered = request.COOKIES.get(SORT_COOKIE)
-    return (remembered if remembered in Comment.Sort.values else DEFAULT_SORT), False
+    """`chosen_sort`, and False: nothing to remember (the shape older callers unpack)."""
+    return chosen_sort(request), False
 
 
 def remember_sort(request, response):
-    """Set the sort cookie only on the response to a new choice."""
-    sort, is_new = sort_choice(request)
-    if is_new:
-        response.set_cookie(
-            SORT_COOKIE,
-            sort,
-            max_age=365 * 24 * 3600,
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-            samesite="Lax",
-        )
+    """Set no cookie: the sort is in the address. A sort cookie from before is deleted."""
+    if OLD_SORT_COOKIE in request.COOKIES:
+        response.delete_cookie(OLD_SORT_COOKIE, samesite="Lax")
     return response
+
+
+def comment_query(request, sort):
+    """The query string that keeps this sort and filter on the links between comment
+    pages ("View all comments", "Back to the article"); "" for the defaults."""
+    params = {"feedback": inline.FEEDBACK_FILTER} if inline.feedback_only(request) else {}
+    if sort != DEFAULT_SORT:
+        params["sort"] = sort
+    return f"?{urlencode(params)}" if params else ""
 
 
 def section_context(request, article, reader=None):
@@ -50,7 +55,7 @@ def section_context(request, article, reader=None):
     As this request's reader sees it, or as `reader` does (a stranger, for kept markup).
     """
     reader = reader or get_reader(request)
-    sort, _ = sort_choice(request)
+    sort = chosen_sort(request)
     section = comment_section(article, reader, sort, inline.feedback_only(request))
     return {
         **listing(request, article, section.comments, sort, reader),
@@ -65,7 +70,7 @@ def section_part(request, context, own):
         "comments",
         functools.partial(_render_section, request, context),
         fragments.SECTION_SOURCES,
-        variant=(sort_choice(request)[0], inline.feedback_only(request)),
+        variant=(chosen_sort(request), inline.feedback_only(request)),
         is_personal=lambda: own.comments,
         make_own=lambda kept: kept.for_reader(own.votes),
     )
@@ -90,6 +95,7 @@ def listing(request, article, comments, sort, reader):
         "kept_comments": kept,
         "comment_items": fragments.comment_items(kept, comments),
         "comment_sort": sort,
+        "comment_query": comment_query(request, sort),
         "comment_sorts": Comment.Sort.choices,
         "comments_open": is_open,
         "comment_form": CommentForm(article=article, reader=reader),
