@@ -2,10 +2,8 @@
 shows it, and every later change of it, on every page built from kept markup."""
 
 import re
-import shutil
 
 import pytest
-from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 
@@ -13,27 +11,17 @@ from articles import publishing
 from articles.models import Article
 
 from .factories import CommentFactory
+from .template_overrides import change_template
 
 pytestmark = pytest.mark.django_db
-
-COMMENTS = django_settings.BASE_DIR / "jinja2" / "articles" / "includes" / "comments.html"
 
 
 @pytest.fixture
 def comment_template(settings, tmp_path):
-    """Puts a changed copy of the comment template before jinja2/: `change(old, new)`
-    edits it once; the template engines are built anew (Django resets them when
-    TEMPLATES changes)."""
-    copy = tmp_path / "articles" / "includes" / "comments.html"
-    copy.parent.mkdir(parents=True)
-    shutil.copy(COMMENTS, copy)
+    """`change(old, new)` edits the comment template once (`change_template`)."""
 
     def change(old, new):
-        source = copy.read_text()
-        assert source.count(old) == 1, old
-        copy.write_text(source.replace(old, new))
-        jinja2, *others = settings.TEMPLATES
-        settings.TEMPLATES = [{**jinja2, "DIRS": [tmp_path, *jinja2["DIRS"]]}, *others]
+        change_template(settings, tmp_path, "articles/includes/comments.html", old, new)
 
     return change
 
