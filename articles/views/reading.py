@@ -36,6 +36,12 @@ class ArticleListMixin:
     def get_queryset(self):
         pagecache.depends_on(self.request, "articles", "site")
         pagecache.expire_by(self.request, Article.objects.next_scheduled_time())
+        if self.compiled_first_page and pagination.is_first_page(self.request.GET):
+            return None  # `card_list` gives the page: no queryset to build
+        return self.articles()
+
+    def articles(self):
+        """The list's published articles, as cards."""
         return Article.objects.published().for_listing()
 
     def paginate_queryset(self, queryset, page_size):
@@ -64,7 +70,10 @@ class CategoryView(ArticleListMixin, ListView):
         self.category = Category.objects.cached().get(category_id)
         if self.category is None:
             raise Http404("No section at this address.")
-        return super().get_queryset().in_category(self.category)
+        return super().get_queryset()
+
+    def articles(self):
+        return super().articles().in_category(self.category)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
