@@ -119,7 +119,8 @@ def measure_setting(checkout, setting, sitting, first):
             start = server.cpu()
             run = bench_wrk.run(checkout.port, path, SECONDS, headers)
             cpu = cpu_seconds(start, server.cpu())
-            runs.setdefault(key, []).append(run._replace(cpu_ms=cpu * 1000 / run.requests))
+            cpu_ms = cpu * 1000 / run.requests if run.requests else None
+            runs.setdefault(key, []).append(run._replace(cpu_ms=cpu_ms))
             print(
                 f"  {checkout.name}: {bench_report.label(key)}: {run.rps:,.0f}/s", file=sys.stderr
             )

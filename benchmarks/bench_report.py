@@ -123,7 +123,7 @@ def reader_checks(figures):
         reader, stranger = figures.get(("reader", setting)), figures.get(("story", setting))
         if reader is None or stranger is None:
             continue
-        share = reader.rps / stranger.rps
+        share = reader.rps / stranger.rps if stranger.rps else 0
         lines.append(
             f"- {verdict(share >= READER_SHARE)} the returning reader at least 80 % of a "
             f"stranger's uncached story ({setting}): {reader.rps:,.0f} against "

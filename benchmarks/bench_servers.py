@@ -95,10 +95,13 @@ class Checkout:
 
     def manage(self, *args):
         """stdout of `manage.py *args` in this checkout."""
-        return subprocess.run(
+        done = subprocess.run(
             [PYTHON, "manage.py", *args], cwd=self.root, env=self.environment(600),
-            check=True, capture_output=True, text=True,
-        ).stdout  # fmt: skip
+            capture_output=True, text=True,
+        )  # fmt: skip
+        if done.returncode:
+            raise SystemExit(f"{self.root}: manage.py {' '.join(args)} failed:\n{done.stderr}")
+        return done.stdout
 
     def prepare(self, articles, comments, seed_comments):
         """A known dataset, the same for every checkout, and the static files."""

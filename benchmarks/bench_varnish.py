@@ -73,7 +73,7 @@ def render(found):
     ]
     checks = []
     for name, (through, static, size, reached) in found.items():
-        share = through.rps / static.rps
+        share = through.rps / static.rps if static.rps else 0
         lines.append(
             f"| {name} | {through.rps:,.0f} | {through.p50:.1f} | {through.p99:.1f} | {size:,} "
             f"| {static.rps:,.0f} | {share:.0%} | {reached} |"

@@ -60,12 +60,12 @@ def warm_up(port, path, headers, seconds=1):
 
 
 def median(runs):
-    """The median of each figure over several runs (CPU where every run has it)."""
-    cpu = [r.cpu_ms for r in runs]
+    """The median of each figure over several runs (CPU of the runs that completed some)."""
+    cpu = [r.cpu_ms for r in runs if r.cpu_ms is not None]
     return Run(
         rps=statistics.median(r.rps for r in runs),
         p50=statistics.median(r.p50 for r in runs),
         p99=statistics.median(r.p99 for r in runs),
         requests=round(statistics.median(r.requests for r in runs)),
-        cpu_ms=statistics.median(cpu) if None not in cpu else None,
+        cpu_ms=statistics.median(cpu) if cpu else None,
     )

@@ -39,6 +39,12 @@ def test_wrk_output_gives_requests_per_second_latency_in_ms_and_the_requests_cou
     assert found == bench_wrk.Run(rps=802.40, p50=7.92, p99=1200.0, requests=3210)
 
 
+def test_a_run_that_completed_no_request_leaves_the_cpu_median_to_the_others():
+    runs = [run(0), run(90, cpu_ms=10.0), run(110, cpu_ms=12.0)]
+
+    assert bench_wrk.median(runs).cpu_ms == 11.0
+
+
 def test_wrk_is_sent_a_browsers_accept_encoding():
     command = bench_wrk.command(8231, "/", 4, bench_servers.BROWSER)
 
