@@ -2,7 +2,7 @@
 that strips them) posts a rating, a comment vote or a subscription from a shared page,
 which carries no CSRF token: it gets the form again on a page of its own, with what it
 chose kept and a token, and sending that form counts. A form from another site is still
-refused, with nothing to confirm."""
+refused, with nothing to confirm. A vote refused for too many keeps its choice too."""
 
 import re
 
@@ -10,9 +10,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from articles import readers, voting
 from articles.models import ArticleRating, CommentVote, Subscription
 
 from .factories import CommentFactory, started_token
+from .helpers import reader_cookie
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +108,21 @@ def test_a_rating_vote_or_subscription_from_another_site_is_still_refused(seed_a
     assert not ArticleRating.objects.exists()
     assert not CommentVote.objects.exists()
     assert not Subscription.objects.exists()
+
+
+@pytest.mark.usefixtures("one_rate_limit_window")
+def test_a_comment_vote_refused_for_too_many_keeps_the_choice_and_says_why(seed_article):
+    comment = CommentFactory(article=seed_article, body="A remark voted on a lot.")
+    url = reverse("articles:comment-vote", args=[comment.pk])
+    client = Client()
+    client.cookies[readers.COOKIE_NAME] = reader_cookie("busy-voter")
+    for _ in range(voting.COMMENT_VOTE_RULES[0].limit):
+        assert client.post(url, {"value": 1}).status_code == 302
+    refused = client.post(url, {"value": -1})
+    html = refused.content.decode()
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    assert "a lot of votes in a short time" in html
+    assert "A remark voted on a lot." in html
+    assert checked(html, "value", -1)  # the vote down, ready to send in a minute
+    assert f'action="{url}"' in html
+    assert CommentVote.objects.get(comment=comment).value == 1

@@ -280,11 +280,11 @@ def vote(request, comment_id):
         )
     except voting.TooFast as too_fast:
         message = "That is a lot of votes in a short time. Please wait a minute."
-        response = _refuse(request, message, 429, article=article)
+        response = vote_form_page(request, comment.pk, message, 429)
         response["Retry-After"] = str(too_fast.retry_after)
         return response
     except TooManyVotesFromAddress:
-        return _refuse(request, BUSY_ADDRESS, 429, article=article)
+        return vote_form_page(request, comment.pk, BUSY_ADDRESS, 429)
     if cast.waiting:
         return redirect("articles:comment-vote-confirm", comment.pk)
     comment.score = cast.score
