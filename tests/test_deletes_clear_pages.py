@@ -1,6 +1,6 @@
 """What an editor deletes in the admin leaves the pages a stranger is served at once,
 whether deleted on its own page or with the list's "Delete selected" (a queryset
-`delete()`, which calls no model's `delete()`)."""
+`delete()`, which calls no model's `delete()`); so do tags a merge moves."""
 
 import pytest
 from django.test import Client
@@ -110,3 +110,22 @@ def test_a_deleted_article_leaves_its_page_and_the_lists(editor_client, seed_art
 
     assert page(url).status_code in (404, 410)
     assert "A story to delete" not in page("/").content.decode()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="taggit's merge moves TaggedItem rows, which bump nothing: needs a receiver of "
+    "TaggedItem's post_save/post_delete in articles/signals.py (not this helper's file)",
+)
+def test_tags_merged_in_the_admin_show_on_the_articles_page(editor_client, seed_article):
+    (old,) = seed_article.tags.filter(name="Vladimir Putin")
+    assert 'rel="tag">Vladimir Putin<' in page(seed_article.get_absolute_url()).content.decode()
+
+    changelist = reverse("admin:taggit_tag_changelist")
+    data = {"action": "render_tag_form", "_selected_action": [old.pk]}
+    assert editor_client.post(changelist, data).status_code == 302
+    merge = reverse("admin:taggit_tag_merge_tags")
+    assert editor_client.post(merge, {"new_tag_name": "Putin"}).status_code == 302
+
+    shown = page(seed_article.get_absolute_url()).content.decode()
+    assert 'rel="tag">Putin<' in shown and 'rel="tag">Vladimir Putin<' not in shown
