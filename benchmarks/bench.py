@@ -116,14 +116,13 @@ def measure_setting(checkout, setting, sitting, first):
                     continue
                 sitting.sizes[checkout.name][key] = len(found[1])
             bench_wrk.warm_up(checkout.port, path, headers)
+            server.wait_idle()
             start = server.cpu()
             run = bench_wrk.run(checkout.port, path, SECONDS, headers)
             cpu = cpu_seconds(start, server.cpu())
             cpu_ms = cpu * 1000 / run.requests if run.requests else None
             runs.setdefault(key, []).append(run._replace(cpu_ms=cpu_ms))
-            print(
-                f"  {checkout.name}: {bench_report.label(key)}: {run.rps:,.0f}/s", file=sys.stderr
-            )
+            progress(f"{checkout.name}: {bench_report.label(key)}: {run.rps:,.0f}/s")
         if setting == "kept parts":
             sitting.rss[checkout.name] = server.worker_rss_mb()
 

@@ -26,7 +26,8 @@ SETTINGS_TEXT = (
     "(`MAGAZINE_KEEP_FRAGMENTS=false`), every query and template on every request. "
     "*A returning reader who rated and voted* has rated the story and voted on three "
     "comments: the page cache never serves them. *CPU/request*: the user and system time "
-    "of gunicorn's master and workers over the run (from /proc), divided by the requests "
+    "of gunicorn's master and workers over the run (from /proc; the warm-up's requests done "
+    "before it starts), divided by the requests "
     "wrk counted."
 )
 # The layers, each with the setting of a page with it and the setting without it.
