@@ -15,17 +15,25 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat
 from django.utils.timezone import template_localtime
-from jinja2 import ChainableUndefined, Environment
+from jinja2 import ChainableUndefined, Environment, pass_context
 
 from articles import markup
 from articles.forms.security import form_token
 from articles.templatetags.newsroom import newsroom_when
 
 
-def url(name, *args):
+@pass_context
+def url(context, name, *args):
     """`{% url %}`: the address of a named view. A page names the same few addresses
-    (each reverse() is 15 to 40 µs), and an address is a pure function of these."""
-    return _reverse(name, args, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    (each reverse() is 15 to 40 µs), and an address is a pure function of these; the
+    URLconf and script prefix (thread-locals, slow to read) are read once per request."""
+    request = context.get("request")
+    base = getattr(request, "_address_base", None)
+    if base is None:
+        base = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+        if request is not None:
+            request._address_base = base
+    return _reverse(name, args, *base)
 
 
 @functools.lru_cache(maxsize=4096)
