@@ -7,6 +7,7 @@ Lookups are as lenient as Django's: a missing variable, or an attribute of one, 
 as nothing (`ChainableUndefined`). Templates are read once per process unless DEBUG.
 """
 
+import datetime
 import functools
 
 from django.conf import settings
@@ -14,7 +15,8 @@ from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat
-from django.utils.timezone import template_localtime
+from django.utils.timezone import get_current_timezone, is_naive
+from django.utils.translation import get_language
 from jinja2 import ChainableUndefined, Environment, pass_context
 
 from articles import markup
@@ -27,13 +29,23 @@ def url(context, name, *args):
     """`{% url %}`: the address of a named view. A page names the same few addresses
     (each reverse() is 15 to 40 µs), and an address is a pure function of these; the
     URLconf and script prefix (thread-locals, slow to read) are read once per request."""
+    urlconf, prefix = _per_request(context, "_address_base", _address_base)
+    return _reverse(name, args, urlconf, prefix)
+
+
+def _address_base():
+    return get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+
+
+def _per_request(context, name, read):
+    """read(), once per request: what only changes between requests."""
     request = context.get("request")
-    base = getattr(request, "_address_base", None)
-    if base is None:
-        base = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    found = getattr(request, name, None)
+    if found is None:
+        found = read()
         if request is not None:
-            request._address_base = base
-    return _reverse(name, args, *base)
+            setattr(request, name, found)
+    return found
 
 
 @functools.lru_cache(maxsize=4096)
@@ -53,18 +65,39 @@ def _date_pieces(format_string):
     )
 
 
-def date(value, format_string):
-    """Django's `date` filter: the time in the current zone, in Django's format."""
+@pass_context
+def date(context, value, format_string):
+    """Django's `date` filter: the time in the current zone, in Django's format. The
+    zone and the language (thread-locals, slow to read) are read once per request, and
+    month names translated once per language."""
     if value in (None, ""):
         return ""
-    value = template_localtime(value)
+    zone, language = _per_request(context, "_date_base", _date_base)
+    if isinstance(value, datetime.datetime) and settings.USE_TZ and not is_naive(value):
+        value = value.astimezone(zone)  # what template_localtime() does
     if format_string == "c":
         return value.isoformat()  # what Django's "c" gives
     formatter = dateformat.DateFormat(value)
     return "".join(
-        str(getattr(formatter, piece)()) if is_format else piece
+        (
+            _month_name(piece, value.month, language)
+            if piece in "FM"
+            else str(getattr(formatter, piece)())
+        )
+        if is_format
+        else piece
         for piece, is_format in _date_pieces(format_string)
     )
+
+
+def _date_base():
+    return get_current_timezone(), get_language()
+
+
+@functools.lru_cache(maxsize=256)
+def _month_name(char, month, language):
+    """The month's name (`F`) or its abbreviation (`M`) in `language`, the active one."""
+    return str(getattr(dateformat.DateFormat(datetime.date(2000, month, 1)), char)())
 
 
 def linebreaksbr(value):

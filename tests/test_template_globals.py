@@ -1,15 +1,21 @@
 """
-The public templates' url() is read per address many times a page (every card names
-its article and section): the URLconf and script prefix it depends on, thread-locals
-slow to read, are read once per request, and each address is still the request's own.
+The public templates' url() and date are called many times a page (every card names
+its article and section, and shows its date): the URLconf, script prefix, time zone
+and language they depend on, thread-locals slow to read, are read once per request;
+each address and date is still what the request's own values give.
 """
 
+import datetime
+
 import pytest
-from django.template import engines
+from django.template import defaultfilters, engines
 from django.test import RequestFactory
 from django.urls import set_script_prefix
+from django.utils import timezone
 
 from magazine import jinja2
+
+from .factories import ArticleFactory
 
 pytestmark = [
     pytest.mark.django_db,
@@ -40,3 +46,31 @@ def test_each_request_gets_addresses_under_its_own_script_prefix():
     finally:
         set_script_prefix("/")
     assert (under_prefix, at_root) == ("/mag/search/", "/search/")
+
+
+def test_a_page_reads_the_time_zone_once_for_all_its_dates(client, monkeypatch):
+    ArticleFactory.create_batch(3)
+    reads = []
+    original = timezone.get_current_timezone
+
+    def counted():
+        reads.append(1)
+        return original()
+
+    monkeypatch.setattr(timezone, "get_current_timezone", counted)
+    monkeypatch.setattr(jinja2, "get_current_timezone", counted, raising=False)
+    assert client.get("/").status_code == 200
+    assert len(reads) == 1
+
+
+@pytest.mark.parametrize("format_string", ["c", "j F Y", "j F Y, H:i", "j M Y, H:i"])
+def test_dates_read_as_djangos_date_filter_writes_them_in_the_readers_zone(format_string):
+    moment = datetime.datetime(2026, 3, 29, 0, 30, tzinfo=datetime.UTC)
+    template = engines["jinja2"].env.from_string("{{ moment|date(format) }}")
+    with timezone.override("Europe/Berlin"):
+        ours = template.render(
+            request=RequestFactory().get("/"), moment=moment, format=format_string
+        )
+        djangos = defaultfilters.date(timezone.template_localtime(moment), format_string)
+    assert ours == djangos
+    assert "2026" in ours
