@@ -1,8 +1,9 @@
 """Changes to other apps' models that our pages show: taggit's tags."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from . import pagecache
 from .models import Article
@@ -25,6 +26,15 @@ def tag_removing(sender, instance, **kwargs):
 @receiver(post_delete, sender=Tag)
 def tag_removed(sender, instance, **kwargs):
     _articles_changed(getattr(instance, "tagged_article_ids", []))
+
+
+@receiver(post_save, sender=TaggedItem)
+@receiver(post_delete, sender=TaggedItem)
+def article_tag_moved(sender, instance, **kwargs):
+    """A tag put on or taken off an article one row at a time (the admin's "Merge
+    selected tags" moves them so) shows on its page."""
+    if instance.content_type_id == ContentType.objects.get_for_model(Article).pk:
+        _articles_changed([instance.object_id])
 
 
 def _articles_changed(article_ids):

@@ -112,11 +112,6 @@ def test_a_deleted_article_leaves_its_page_and_the_lists(editor_client, seed_art
     assert "A story to delete" not in page("/").content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="taggit's merge moves TaggedItem rows, which bump nothing: needs a receiver of "
-    "TaggedItem's post_save/post_delete in articles/signals.py (not this helper's file)",
-)
 def test_tags_merged_in_the_admin_show_on_the_articles_page(editor_client, seed_article):
     (old,) = seed_article.tags.filter(name="Vladimir Putin")
     assert 'rel="tag">Vladimir Putin<' in page(seed_article.get_absolute_url()).content.decode()

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from taggit.models import Tag
 
-from .factories import make_editor
+from .factories import make_editor, make_writer
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +63,41 @@ def test_a_new_tag_keeps_the_slug_typed_or_gets_one_from_its_name(client):
     assert Tag.objects.get(name="Grodno").slug == "grodno"
     taken = _add(client, "Brest", "minsk")
     assert taken.status_code == 200 and "This slug is taken by “Minsk”" in taken.content.decode()
+
+
+def test_a_writer_cannot_merge_tags(client, seed_article):
+    """Merging retags every article carrying the tags: a writer, who may add tags but not
+    change them, is refused both the action and taggit's merge page."""
+    (old,) = seed_article.tags.filter(name="Vladimir Putin")
+    client.force_login(make_writer())
+    session = client.session
+    session["selected_tag_ids"] = str(old.pk)
+    session.save()
+
+    merge = reverse("admin:taggit_tag_merge_tags")
+    assert client.post(merge, {"new_tag_name": "Putin"}).status_code == 403
+    assert client.get(merge).status_code == 403
+    changelist = reverse("admin:taggit_tag_changelist")
+    data = {"action": "render_tag_form", "_selected_action": [old.pk]}
+    assert "Merge selected tags" not in client.get(changelist).content.decode()
+    assert client.post(changelist, data).status_code == 200  # the list again, no merge page
+    assert seed_article.tags.filter(name="Vladimir Putin").exists()
+    assert not Tag.objects.filter(name="Putin").exists()
+
+
+@pytest.mark.parametrize("chosen", [None, "", "abc", "999999"])
+def test_the_merge_page_without_tags_chosen_sends_back_to_the_list(client, chosen):
+    """A second submit of the merge form, a reload or a bookmark: the tags were merged
+    already or never chosen; the editor is sent back to the list with a word, not a 500."""
+    client.force_login(make_editor(is_superuser=True))
+    if chosen is not None:
+        session = client.session
+        session["selected_tag_ids"] = chosen
+        session.save()
+
+    response = client.post(reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": "Putin"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:taggit_tag_changelist")
+    listed = client.get(response["Location"]).content.decode()
+    assert "Choose the tags to merge in the list first" in listed
+    assert not Tag.objects.filter(name="Putin").exists()

@@ -3,7 +3,9 @@ whatever its case, as tagging already treats it (TAGGIT_CASE_INSENSITIVE), and t
 that was typed, or one made from the name when it is left empty."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
@@ -54,3 +56,31 @@ admin.site.unregister(Tag)
 @admin.register(Tag)
 class TagAdmin(TaggitTagAdmin):
     form = TagForm
+
+    @admin.action(description="Merge selected tags", permissions=["change"])
+    def render_tag_form(self, request, queryset):
+        return super().render_tag_form(request, queryset)
+
+    def merge_tags_view(self, request):
+        """Merging retags every article carrying the tags: only for those who may change
+        tags (taggit's view asks only for staff)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        if not _chosen_tags_exist(request.session.get("selected_tag_ids", "")):
+            # Nothing chosen, or chosen tags merged already (a second submit, a reload).
+            request.session.pop("selected_tag_ids", None)
+            self.message_user(
+                request,
+                "Choose the tags to merge in the list first; those chosen before may have "
+                "been merged already.",
+                messages.WARNING,
+            )
+            return redirect("admin:taggit_tag_changelist")
+        return super().merge_tags_view(request)
+
+
+def _chosen_tags_exist(chosen):
+    ids = chosen.split(",")
+    if not all(pk.isdigit() for pk in ids):
+        return False
+    return Tag.objects.filter(pk__in=ids).count() == len(set(ids))
