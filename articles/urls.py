@@ -1,8 +1,6 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import converters, feeds
-from .sitemaps import SITEMAPS
+from . import converters, feeds, sitemaps
 from .views import (
     comments,
     corrections,
@@ -69,7 +67,7 @@ urlpatterns = [
         name="section-feed-atom",
     ),
     path("feeds/comments/<int:article_id>/", feeds.ArticleCommentsFeed(), name="comments-feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("robots.txt", discovery.RobotsView.as_view(), name="robots"),
     # Categories live at the site's root: these two patterns must stay last.
     path("<category:category_path>/", reading.CategoryView.as_view(), name="category"),

@@ -87,11 +87,6 @@ def test_the_corrections_feed_is_kept(seed_article):
     assert Client().get("/corrections/feed/")["X-Page-Cache"] == "hit"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="articles/urls.py still routes sitemap.xml to Django's own view, not to "
-    "articles.sitemaps.sitemap, which names what the sitemap shows",
-)
 def test_the_sitemap_is_kept_and_cleared_by_an_edit(seed_article):
     Client().get("/sitemap.xml")
     assert Client().get("/sitemap.xml")["X-Page-Cache"] == "hit"
