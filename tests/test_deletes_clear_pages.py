@@ -87,14 +87,7 @@ def test_a_deleted_authors_page_is_gone(editor_client, how):
     "how",
     [
         "one",
-        pytest.param(
-            "selected",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="ArticleQuerySet.delete (articles/models/article_queryset.py) bumps "
-                "nothing yet: the list's Delete selected calls no Article.delete()",
-            ),
-        ),
+        "selected",
     ],
 )
 def test_a_deleted_article_leaves_its_page_and_the_lists(editor_client, seed_article, how):
