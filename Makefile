@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || command -v python3)
 PYTEST_ARGS ?=
 
-.PHONY: run test coverage lint format lock serve serve-proxied worker backup check-backup bench bench-compare bench-scale profile clean
+.PHONY: run test test-database coverage lint format lock serve serve-proxied worker backup check-backup bench bench-compare bench-scale profile clean
 
 $(VENV)/installed.stamp: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,11 @@ check-backup: $(VENV)/installed.stamp
 test: $(VENV)/installed.stamp
 	$(PY) -m pytest -n auto -m "not e2e" --cov --cov-report= --cov-fail-under=0 $(PYTEST_ARGS)
 	$(PY) -m pytest -m e2e --cov --cov-append --cov-report= --cov-fail-under=0 $(PYTEST_ARGS)
+
+# The tests without a browser and without coverage: CI's second pass, on PostgreSQL and
+# Redis (the browser tests are the same on either database, and ran in `make test`).
+test-database: $(VENV)/installed.stamp
+	$(PY) -m pytest -n auto -m "not e2e" $(PYTEST_ARGS)
 
 # Branch coverage of articles/ and magazine/ from the last `make test`, with the floor
 # of pyproject.toml; CHANGED_SINCE=<rev> also reports the files changed since then.
