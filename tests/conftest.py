@@ -30,6 +30,7 @@ import pytest
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.client import ClientMixin
 from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 from hypothesis import HealthCheck
@@ -215,3 +216,18 @@ def seed_article(db):
     return Article.objects.get(
         slug="belarusian-russian-leaders-meet-as-west-prepares-to-ramp-up-pressure"
     )
+
+
+@pytest.fixture
+def compiles(monkeypatch):
+    """The models of the querysets compiled to SQL since the test began counting: a
+    query compiled once per process compiles nothing on the next request."""
+    count = []
+    original = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        count.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    return count

@@ -9,7 +9,6 @@ request still gets the cards the ORM's queryset gives, in its order.
 import datetime
 
 import pytest
-from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,20 +20,6 @@ pytestmark = [
     pytest.mark.django_db,
     pytest.mark.caches_off(reason="counts the queries a page built from scratch compiles"),
 ]
-
-
-@pytest.fixture
-def compiles(monkeypatch):
-    """The models of the querysets compiled to SQL since the test began counting."""
-    count = []
-    original = SQLCompiler.as_sql
-
-    def counted(self, *args, **kwargs):
-        count.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
-    return count
 
 
 def _card_titles(response):

@@ -7,7 +7,6 @@ its own article's and its own reader's rows.
 
 import pytest
 from django.db import connection
-from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -21,20 +20,6 @@ from .factories import ArticleFactory, AuthorFactory, CommentFactory, UserFactor
 pytestmark = pytest.mark.django_db
 
 STRANGER = Reader(user=None, token=None)
-
-
-@pytest.fixture
-def compiles(monkeypatch):
-    """How many querysets were compiled to SQL since the test began counting."""
-    count = []
-    original = SQLCompiler.as_sql
-
-    def counted(self, *args, **kwargs):
-        count.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
-    return count
 
 
 def _names(section):

@@ -23,15 +23,21 @@ pytestmark = [
 ]
 
 
+def _count_calls(monkeypatch, function, *modules):
+    """The calls of `function` (by its name in each of `modules`) from now on."""
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return function(*args, **kwargs)
+
+    for module in modules:
+        monkeypatch.setattr(module, function.__name__, counted)
+    return calls
+
+
 def test_a_page_reads_the_script_prefix_once_for_all_its_addresses(client, monkeypatch):
-    reads = []
-    original = jinja2.get_script_prefix
-
-    def counted():
-        reads.append(1)
-        return original()
-
-    monkeypatch.setattr(jinja2, "get_script_prefix", counted)
+    reads = _count_calls(monkeypatch, jinja2.get_script_prefix, jinja2)
     assert client.get("/").status_code == 200
     assert len(reads) == 1
 
@@ -50,15 +56,7 @@ def test_each_request_gets_addresses_under_its_own_script_prefix():
 
 def test_a_page_reads_the_time_zone_once_for_all_its_dates(client, monkeypatch):
     ArticleFactory.create_batch(3)
-    reads = []
-    original = timezone.get_current_timezone
-
-    def counted():
-        reads.append(1)
-        return original()
-
-    monkeypatch.setattr(timezone, "get_current_timezone", counted)
-    monkeypatch.setattr(jinja2, "get_current_timezone", counted, raising=False)
+    reads = _count_calls(monkeypatch, timezone.get_current_timezone, timezone, jinja2)
     assert client.get("/").status_code == 200
     assert len(reads) == 1
 
