@@ -28,13 +28,8 @@ def chosen_sort(request):
     return chosen if chosen in Comment.Sort.values else DEFAULT_SORT
 
 
-def sort_choice(request):
-    """`chosen_sort`, and False: nothing to remember (the shape older callers unpack)."""
-    return chosen_sort(request), False
-
-
-def remember_sort(request, response):
-    """Set no cookie: the sort is in the address. A sort cookie from before is deleted."""
+def forget_old_sort_cookie(request, response):
+    """The sort is in the address; a sort cookie from before is deleted."""
     if OLD_SORT_COOKIE in request.COOKIES:
         response.delete_cookie(OLD_SORT_COOKIE, samesite="Lax")
     return response

@@ -25,7 +25,7 @@ from ..models.comment_section import comments_in, threads
 from ..models.comments import THREAD_ORDER, comments_open
 from ..models.votes import Confirmation, TooManyVotesFromAddress
 from ..readers import client_ip_hash, get_reader, vote_address_hash
-from .comment_section import listing, remember_sort, sort_choice
+from .comment_section import chosen_sort, forget_old_sort_cookie, listing
 from .ratings import BUSY_ADDRESS, NO_COOKIE, NOT_WAITING
 
 CLOSED = "Comments are closed for this article."
@@ -66,7 +66,7 @@ def all_comments(request, article_id):
     pagecache.depends_on(request, *pagecache.article_page_names(article))
     pagecache.expire_by(request, article.unpublish_at)
     reader = get_reader(request)
-    sort, _ = sort_choice(request)
+    sort = chosen_sort(request)
     found = threads(article, reader, sort, inline.feedback_only(request))
     found = found.only("pk", "created_at", "score")
     # Keyset pages (see articles.pagination): a late page of a long discussion costs
@@ -92,7 +92,7 @@ def all_comments(request, article_id):
         "first_label": "First",
         "all_comments_page": True,
     }
-    return remember_sort(request, render(request, "articles/comment_list.html", context))
+    return forget_old_sort_cookie(request, render(request, "articles/comment_list.html", context))
 
 
 def not_live(response):

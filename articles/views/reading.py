@@ -196,4 +196,4 @@ class ArticleDetailView(DetailView):
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        return comment_section.remember_sort(self.request, response)
+        return comment_section.forget_old_sort_cookie(self.request, response)
