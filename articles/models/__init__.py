@@ -3,6 +3,7 @@ from .articles import Article
 from .blocklist import BlockedEmail
 from .bylines import ArticleByline as ArticleByline  # re-exported
 from .categories import Category
+from .comment_reports import CommentReport
 from .comments import Comment, CommentVote
 from .corrections import ChangeNote
 from .inline import FeedbackQuestion
@@ -11,6 +12,7 @@ from .people import Author
 from .previews import PreviewLink as PreviewLink  # re-exported
 from .ratelimits import RateCounter
 from .ratings import ArticleRating
+from .readership import DailyViews
 from .redirects import ArticleRedirect
 from .revisions import ArticleRevision
 from .site import SiteSettings
@@ -30,7 +32,9 @@ __all__ = [
     "Category",
     "ChangeNote",
     "Comment",
+    "CommentReport",
     "CommentVote",
+    "DailyViews",
     "FeedbackQuestion",
     "OutgoingMail",
     "Pack",

@@ -66,6 +66,11 @@ class Category(models.Model):
     order = models.PositiveIntegerField(
         default=0, help_text="Lower numbers come first in the navigation."
     )
+    on_front = models.BooleanField(
+        "row on the home page",
+        default=True,
+        help_text="A top-level section shows its newest stories in a row of its own on the home page.",
+    )
     path = models.CharField(max_length=500, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
 

@@ -153,6 +153,12 @@ class Comment(ReaderAction):
         related_name="answers",
     )
 
+    is_featured = models.BooleanField(
+        "editor's pick",
+        default=False,
+        help_text="Pinned above the other comments, marked as an editor's pick.",
+    )
+
     # --- the same form sent twice (double click, replay) stores one comment ---
     idempotency_key = models.CharField(
         max_length=64,

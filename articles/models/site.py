@@ -23,6 +23,23 @@ class SiteSettings(models.Model):
         help_text="Shown under every article, linking to the story submission pages.",
     )
 
+    lead_article = models.ForeignKey(
+        "articles.Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The story at the top of the home page; empty means the newest one.",
+    )
+    count_readers = models.BooleanField(
+        "count page views",
+        default=True,
+        help_text=(
+            "Count how often each article is read, without cookies and without storing "
+            'addresses; the figures feed "Most read" and the admin\'s reading figures.'
+        ),
+    )
+
     class Meta:
         verbose_name = verbose_name_plural = "site settings"
         constraints = [
