@@ -94,6 +94,12 @@ class AgencyAdmin(admin.ModelAdmin):
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
     list_display = ("site_name", "tagline")
+    fieldsets = (
+        (None, {"fields": ("site_name", "tagline", "description", "call_to_action")}),
+        ("Home page", {"fields": ("lead_article",)}),
+        ("Reading figures", {"fields": ("count_readers",)}),
+    )
+    autocomplete_fields = ("lead_article",)
 
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists()
