@@ -118,9 +118,9 @@ bench-compare: $(VENV)/installed.stamp
 profile: $(VENV)/installed.stamp
 	$(PY) benchmarks/profile_page.py $(PAGE)
 
-# Lighthouse scores of the article page (installs Lighthouse into .lighthouse/ once).
+# Lighthouse scores of the home page and the story, each the median of three runs (npm ci first).
 lighthouse: $(VENV)/installed.stamp
-	bash benchmarks/lighthouse.sh
+	$(PY) benchmarks/lighthouse.py
 
 clean:
 	rm -rf $(VENV) staticfiles
