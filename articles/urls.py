@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from . import converters, feeds, sitemaps
 from .views import (
+    comment_votes,
     comments,
     corrections,
     discovery,
@@ -32,10 +33,10 @@ urlpatterns = [
     path("comments/<int:article_id>/", comments.all_comments, name="comments"),
     path("comments/<int:article_id>/post/", comments.post_comment, name="comment-post"),
     path("comments/reply/<int:comment_id>/", comments.reply, name="comment-reply"),
-    path("comments/vote/<int:comment_id>/", comments.vote, name="comment-vote"),
+    path("comments/vote/<int:comment_id>/", comment_votes.vote, name="comment-vote"),
     path(
         "comments/vote/<int:comment_id>/confirm/",
-        comments.confirm_vote,
+        comment_votes.confirm_vote,
         name="comment-vote-confirm",
     ),
     path("comments/edit/<int:comment_id>/", comments.edit, name="comment-edit"),

@@ -15,15 +15,15 @@ approved-comment count (`Article.comment_count`) exact with F() updates.
 import functools
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.html import urlize
 
-from .. import pagecache, richtext
+from .. import pagecache
 from .articles import Article
+from .comment_rules import comments_open as comments_open  # imported from here by the views
+from .comment_rules import render_body
 from .inline import QUOTE_MAX_LENGTH
 from .readers import (
     ReaderAction,
@@ -39,25 +39,6 @@ MAX_LENGTH = 5000
 PATH_DIGITS = 10
 # Readers may change or delete their own comment for this long after posting.
 EDIT_WINDOW = timedelta(minutes=15)
-
-
-def render_body(text):
-    """Plain text to HTML once, on save: escaped, paragraphs kept, links clickable."""
-    html = richtext.paragraphs_to_html(text)
-    # urlize on already-escaped text must not escape it again (autoescape=False).
-    return urlize(html, trim_url_limit=60, nofollow=False, autoescape=False).replace(
-        "<a href=", '<a rel="nofollow ugc noopener" href='
-    )
-
-
-def comments_open(article, now=None):
-    """Whether readers may post on the article: its switch, and the optional time limit."""
-    if not article.comments_enabled:
-        return False
-    days = settings.MAGAZINE_COMMENTS_CLOSE_AFTER_DAYS
-    if days is None or article.publish_at is None:
-        return True
-    return (now or timezone.now()) < article.publish_at + timedelta(days=days)
 
 
 class CommentQuerySet(ReaderActionQuerySet):

@@ -1,7 +1,7 @@
 """
-Comments: "View all comments" and the reader's actions (post, reply, vote, edit,
-delete); the section under an article is views/comment_section.py's. Every action is a plain form with
-POST/redirect/GET; static/js/comments.js sends the same forms by fetch and
+Comments: "View all comments" and the reader's actions (post, reply, edit, delete);
+the section under an article is views/comment_section.py's, votes are
+views/comment_votes.py's. Every action is a plain form with POST/redirect/GET; static/js/comments.js sends the same forms by fetch and
 swaps in the macros of jinja2/articles/includes/comments.html.
 """
 
@@ -14,19 +14,14 @@ from django.db import DatabaseError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from magazine.csrf import with_form_page
-
-from .. import comments, fragments, inline, moderation, pagecache, pagination, voting
-from ..forms.comments import CommentEditForm, CommentForm, CommentVoteForm
+from .. import comments, fragments, inline, moderation, pagecache, pagination
+from ..forms.comments import CommentEditForm, CommentForm
 from ..forms.inline import comment_form_class
-from ..forms.security import not_checked
-from ..models import Article, Comment, CommentVote
+from ..models import Article, Comment
 from ..models.comment_section import comments_in, threads
 from ..models.comments import THREAD_ORDER, comments_open
-from ..models.votes import Confirmation, TooManyVotesFromAddress
-from ..readers import client_ip_hash, get_reader, vote_address_hash
+from ..readers import client_ip_hash, get_reader
 from .comment_section import chosen_sort, forget_old_sort_cookie, listing
-from .ratings import BUSY_ADDRESS, NO_COOKIE, NOT_WAITING
 
 CLOSED = "Comments are closed for this article."
 NO_COMMENT = "There is no comment to vote on here."
@@ -119,14 +114,14 @@ def _refuse_not_live(request, article_id):
     reason and their text; to anyone else there is no such article."""
     article = Article.objects.visible_to(request.user).filter(pk=article_id).first()
     if article is None:
-        return _refuse(request, "There is no published article to comment on here.", 404)
+        return refuse(request, "There is no published article to comment on here.", 404)
     form = comment_form_class(request.POST)(
         request.POST, article=article, reader=get_reader(request)
     )
-    return not_live(_refuse(request, NOT_LIVE, 403, article=article, form=form))
+    return not_live(refuse(request, NOT_LIVE, 403, article=article, form=form))
 
 
-def _refuse(request, message, status, *, article=None, form=None, comment=None):
+def refuse(request, message, status, *, article=None, form=None, comment=None):
     """A readable 4xx: the form with the reader's text and the message beside it."""
     if wants_fragment(request) and form is None:
         return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
@@ -144,8 +139,8 @@ def _refuse(request, message, status, *, article=None, form=None, comment=None):
     return render(request, "articles/comment_form.html", context, status=status)
 
 
-def _not_post(request, article, what):
-    response = _refuse(request, f"{what} are sent with the comment form.", 405, article=article)
+def not_post(request, article, what):
+    response = refuse(request, f"{what} are sent with the comment form.", 405, article=article)
     response["Allow"] = "POST"
     return response
 
@@ -156,13 +151,13 @@ def post_comment(request, article_id):
     if article is None:
         if request.method == "POST" and article_id <= pagination.MAX_INT:
             return _refuse_not_live(request, article_id)
-        return _refuse(request, "There is no published article to comment on here.", 404)
+        return refuse(request, "There is no published article to comment on here.", 404)
     if request.method != "POST":
-        return _not_post(request, article, "Comments")
+        return not_post(request, article, "Comments")
     reader = get_reader(request, create=True)
     form = comment_form_class(request.POST)(request.POST, article=article, reader=reader)
     if not comments_open(article):
-        return _refuse(request, CLOSED, 403, article=article, form=form)
+        return refuse(request, CLOSED, 403, article=article, form=form)
     if not form.is_valid():
         return _invalid(request, form)
     notify = form.cleaned_data.get("notify_replies", False)
@@ -174,12 +169,12 @@ def post_comment(request, article_id):
         form.add_error(None, error)
         return _invalid(request, form)
     except comments.TooFast as too_fast:
-        response = _refuse(request, TOO_FAST, 429, article=article, form=form)
+        response = refuse(request, TOO_FAST, 429, article=article, form=form)
         response["Retry-After"] = str(too_fast.retry_after)
         return response
     except DatabaseError:
         logger.exception("Comment on article %s not saved", article.pk)
-        return _refuse(request, NOT_SAVED, 503, article=article, form=form)
+        return refuse(request, NOT_SAVED, 503, article=article, form=form)
     return _posted(request, form, posted.comment, _posted_note(posted))
 
 
@@ -187,7 +182,7 @@ def _invalid(request, form):
     # Errors of the form as a whole, or of the hidden reply target, go beside the form.
     errors = form.non_field_errors() or form.errors.get("parent")
     message = errors[0] if errors else "Your comment was not sent: check the fields below."
-    return _refuse(request, message, 400, article=form.article, form=form)
+    return refuse(request, message, 400, article=form.article, form=form)
 
 
 def _posted_note(posted):
@@ -241,93 +236,6 @@ def reply(request, comment_id):
         "comments_open": comments_open(article),
     }
     return render(request, "articles/comment_form.html", context)
-
-
-def vote_form_page(request, comment_id, message=None, status=403):
-    """A vote refused (its origin unchecked, or too many): the comment and the vote chosen,
-    to send again from a page of its own (with a token)."""
-    comment, form = _votable(comment_id), CommentVoteForm(request.POST)
-    message = message or not_checked("your vote")
-    if comment is None or wants_fragment(request):
-        return _refuse(request, message, status) if comment else _refuse(request, NO_COMMENT, 404)
-    comment.shown, chosen = True, form.cleaned_data["value"] if form.is_valid() else None
-    context = {"article": comment.article, "comment": comment, "chosen": chosen}
-    context["form_message"] = message
-    return render(request, "articles/comment_vote.html", context, status=status)
-
-
-@with_form_page(vote_form_page)
-def vote(request, comment_id):
-    """An up or down vote on a comment; a second vote replaces the first.
-
-    As with ratings (see views/ratings.py), a new guest's vote waits for `confirm_vote`.
-    """
-    comment = _votable(comment_id)
-    if comment is None:
-        return _refuse(request, NO_COMMENT, 404)
-    article = comment.article
-    if request.method != "POST":
-        return _not_post(request, article, "Votes")
-    if not comment.is_approved:
-        return _refuse(request, "You can vote only on published comments.", 400, article=article)
-    form = CommentVoteForm(request.POST)
-    if not form.is_valid():
-        return _refuse(request, form.errors["value"][0], 400, article=article)
-    reader, value = get_reader(request, create=True), form.cleaned_data["value"]
-    try:
-        cast = voting.vote_on_comment(
-            comment, reader, value, client_ip_hash(request), vote_address_hash(request)
-        )
-    except voting.TooFast as too_fast:
-        message = "That is a lot of votes in a short time. Please wait a minute."
-        response = vote_form_page(request, comment.pk, message, 429)
-        response["Retry-After"] = str(too_fast.retry_after)
-        return response
-    except TooManyVotesFromAddress:
-        return vote_form_page(request, comment.pk, BUSY_ADDRESS, 429)
-    if cast.waiting:
-        return redirect("articles:comment-vote-confirm", comment.pk)
-    comment.score = cast.score
-    return _voted(request, comment, value)
-
-
-def confirm_vote(request, comment_id):
-    """Where a new guest's vote redirects: back with the reader cookie, it counts."""
-    comment = _votable(comment_id)
-    if comment is None:
-        return _refuse(request, NO_COMMENT, 404)
-    article = comment.article
-    if not comment.is_approved:
-        return _refuse(request, "You can vote only on published comments.", 400, article=article)
-    reader = get_reader(request)
-    outcome = CommentVote.objects.confirm_pending(reader).get(comment.pk)
-    if outcome is Confirmation.OVER_DAILY_LIMIT:
-        return _refuse(request, BUSY_ADDRESS, 429, article=article)
-    value = CommentVote.objects.value_of(reader, comment)
-    if value is None:
-        if reader.token is None:
-            return _refuse(request, NO_COOKIE, 403, article=article)
-        return _refuse(request, NOT_WAITING, 404, article=article)
-    comment.refresh_from_db(fields=("score",))
-    return _voted(request, comment, value)
-
-
-def _votable(comment_id):
-    return (
-        Comment.objects.select_related("article__category")
-        .filter(pk=comment_id, article__in=Article.objects.published())
-        .first()
-    )
-
-
-def _voted(request, comment, value):
-    """The answer to a counted vote: the comment's score and buttons, or the comment."""
-    if wants_fragment(request):
-        comment.my_vote, comment.shown = value, True
-        context = {"comment": comment, "comments_open": comments_open(comment.article)}
-        return fragments.partial_response(request, f"{fragments.COMMENTS}#votes", context, comment)
-    messages.success(request, f"Your vote ({'up' if value > 0 else 'down'}) is counted.")
-    return redirect(comment.get_absolute_url())
 
 
 def _changeable(request, comment_id):
@@ -396,4 +304,4 @@ def csrf_refused(request, article_id):
         "We could not check where this form came from, so your comment was not sent. "
         "Your text is still here: please send it again."
     )
-    return _refuse(request, message, 403, article=article, form=form)
+    return refuse(request, message, 403, article=article, form=form)
