@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from . import converters, feeds, sitemaps
 from .views import (
+    beacon,
     comment_votes,
     comments,
     corrections,
@@ -23,6 +24,7 @@ urlpatterns = [
     path("tag/<slug:slug>/", reading.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", reading.AuthorView.as_view(), name="author"),
     path("forms/stamp/", stamps.form_stamp, name="form-stamp"),
+    path("read/<int:article_id>/", beacon.count_view, name="beacon"),
     path("packs/", submissions.PackListView.as_view(), name="packs"),
     path("submit/", submissions.submit, name="submit"),
     path("submit/thanks/", submissions.submit_done, name="submit-done"),
