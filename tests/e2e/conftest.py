@@ -142,6 +142,31 @@ def visitor(browser):
         context.close()
 
 
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def serious_violations():
+    """axe-core's serious and critical findings on a page: (rule, impact, first nodes)."""
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            raise RuntimeError("CI needs axe-core: run `npm ci` (see .ci/run).")
+        pytest.skip("axe-core is not installed: run `npm ci`")
+    source = AXE.read_text()
+
+    def found(page):
+        page.evaluate(source)  # evaluated by the test tool, not a page script: CSP allows it
+        result = page.evaluate("async () => await axe.run(document)")
+        assert len(result["passes"]) > 10  # axe really looked at the page
+        return [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    return found
+
+
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 SCREENSHOT_WIDTHS = {"phone": 390, "desktop": 1280}
 
