@@ -137,6 +137,11 @@ class MagazineAdminSite(admin.AdminSite):
                 self._for_signed_in_staff(self.recovery_codes),
                 name="two-factor-recovery-codes",
             ),
+            path(
+                "reading-figures/",
+                self.admin_view(self.reading_figures),
+                name="reading-figures",
+            ),
             # Ours before Django's: the first pattern that matches /admin/r/... wins.
             path(
                 "r/<path:content_type_id>/<path:object_id>/",
@@ -161,6 +166,33 @@ class MagazineAdminSite(admin.AdminSite):
             return None
         queryset = article_admin.get_queryset(request)
         return queryset.filter(status=Article.Status.IN_REVIEW).count()
+
+    def get_app_list(self, request, app_label=None):
+        """The apps, with "Reading figures" among the articles' pages for anyone who
+        may see articles (the index and the sidebar both list it)."""
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            if app["app_label"] == "articles" and any(
+                model["model"] is Article for model in app["models"]
+            ):
+                app["models"].append(
+                    {
+                        "model": None,
+                        "name": "Reading figures",
+                        "object_name": "ReadingFigures",
+                        "perms": {"view": True},
+                        "admin_url": reverse("admin:reading-figures", current_app=self.name),
+                        "add_url": None,
+                        "view_only": True,
+                    }
+                )
+                app["models"].sort(key=lambda model: model["name"])
+        return app_list
+
+    def reading_figures(self, request):
+        """Views, ratings and comments of the articles this person sees, and the most
+        read this week (articles/admin/readership.py)."""
+        return self.get_model_admin(Article).reading_figures_view(request)
 
     def view_on_site(self, request, content_type_id, object_id):
         """ "View on site", only for an object this admin shows the user: Django's own

@@ -21,6 +21,7 @@ from .bylines import BylinesAdminMixin
 from .editing import ArticleEditingMixin
 from .inline import InlineFeedbackMixin
 from .ratings import RatingFiguresMixin
+from .readership import ReadingFiguresMixin
 from .review import ReviewStepsMixin
 from .story_people import StoryMemberInline
 from .widgets import FeaturedImageField, TagAutocompleteWidget
@@ -115,6 +116,7 @@ class ArticleAdmin(
     ArticleEditingMixin,
     LibraryImagesMixin,
     InlineFeedbackMixin,
+    ReadingFiguresMixin,
     RatingFiguresMixin,
     admin.ModelAdmin,
 ):
