@@ -6,6 +6,8 @@ import re
 
 import feedparser
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, ArticleByline, ArticleRevision
@@ -350,3 +352,18 @@ def test_history_keeps_the_other_authors_and_restore_brings_them_back(client):
         reverse("admin:articles_article_compare", args=[article.pk]), {"a": saved.pk}
     )
     assert compare.status_code == 200
+
+
+def _reindexing_queries(stories):
+    author, other = AuthorFactory(), AuthorFactory()
+    for article in ArticleFactory.create_batch(stories, author=author):
+        article.set_co_authors([other.pk])
+    with CaptureQueriesContext(connection) as counted:
+        Article.objects.filter(author=author).refresh_search_text()
+    return len(counted)
+
+
+def test_renaming_an_author_on_many_stories_reindexes_them_in_constant_queries():
+    """An author's rename reindexes every article they are on (`refresh_search_text`):
+    a query per article for its other authors made a busy author's rename slow."""
+    assert _reindexing_queries(12) == _reindexing_queries(3)

@@ -111,7 +111,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def refresh_search_text(self):
         """Recompute `search_text` after tags, a section name or an author name changed."""
-        articles = list(self.select_related("category", "author").prefetch_related("tags"))
+        articles = list(
+            self.select_related("category", "author").prefetch_related("tags", with_bylines())
+        )
         for article in articles:
             article.search_text = article.make_search_text()
         self.model.objects.bulk_update(articles, ["search_text"], batch_size=500)
