@@ -101,3 +101,22 @@ def test_the_merge_page_without_tags_chosen_sends_back_to_the_list(client, chose
     listed = client.get(response["Location"]).content.decode()
     assert "Choose the tags to merge in the list first" in listed
     assert not Tag.objects.filter(name="Putin").exists()
+
+
+def test_merging_into_a_name_that_differs_only_in_case_merges_into_that_tag(client, seed_article):
+    """Merging "Vladimir Putin" into "belarus" where "Belarus" exists: the story keeps the
+    one tag "Belarus", and no second tag differing only in case (which the tag form
+    refuses) appears beside it."""
+    (old,) = seed_article.tags.filter(name="Vladimir Putin")
+    client.force_login(make_editor(is_superuser=True))
+    session = client.session
+    session["selected_tag_ids"] = str(old.pk)
+    session.save()
+
+    client.post(reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": "belarus"})
+
+    assert list(Tag.objects.filter(name__iexact="belarus").values_list("name", flat=True)) == [
+        "Belarus"
+    ]
+    names = set(seed_article.tags.values_list("name", flat=True))
+    assert "Belarus" in names and "Vladimir Putin" not in names

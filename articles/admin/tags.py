@@ -76,7 +76,21 @@ class TagAdmin(TaggitTagAdmin):
                 messages.WARNING,
             )
             return redirect("admin:taggit_tag_changelist")
+        if request.method == "POST":
+            request.POST = _named_as_stored(request.POST)
         return super().merge_tags_view(request)
+
+
+def _named_as_stored(data):
+    """The merge form's data, naming the target as the tag stored under any case of the
+    name typed: taggit's `get_or_create(name=...)` would make a second, case-differing tag."""
+    typed = data.get("new_tag_name", "").strip()
+    stored = Tag.objects.filter(name__iexact=typed).values_list("name", flat=True).first()
+    if stored is None:
+        return data
+    data = data.copy()
+    data["new_tag_name"] = stored
+    return data
 
 
 def _chosen_tags_exist(chosen):
