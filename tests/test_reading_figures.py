@@ -1,10 +1,12 @@
 """Reading figures without a tracker: the beacon counts readers' views, in batches."""
 
 import datetime
+import re
 import sqlite3
 
 import pytest
 from django.db import OperationalError
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
@@ -195,3 +197,27 @@ def test_a_workers_last_views_are_written_when_it_exits(tmp_path):
             assert status == 204
         assert database.execute("SELECT count(*) FROM articles_dailyviews").fetchone() == (0,)
     assert database.execute("SELECT sum(views) FROM articles_dailyviews").fetchone() == (2,)
+
+
+def test_the_beacon_markup_names_the_article_only(seed_article):
+    html = render_to_string(
+        "articles/includes/beacon.html", {"article": seed_article, "is_preview": False}
+    )
+    url = reverse("articles:beacon", args=[seed_article.pk])
+    assert f'data-beacon-url="{url}"' in html
+    assert f'<noscript><img src="{url}" alt=""' in html  # counts without JavaScript
+    assert re.search(r'<script src="[^"]*beacon[^"]*\.js"', html)
+    assert "<script>" not in html  # no inline script (Content-Security-Policy)
+    preview = {"article": seed_article, "is_preview": True}
+    assert "beacon" not in render_to_string("articles/includes/beacon.html", preview)
+
+
+def test_a_page_served_from_the_cache_still_counts_its_reader(counter, seed_article):
+    page_url = seed_article.get_absolute_url()
+    Client().get(page_url)
+    for _ in range(2):
+        page = Client().get(page_url)
+        assert page["X-Page-Cache"] == "hit"
+        beacon(Client(), seed_article)
+    counter.flush()
+    assert views_of(seed_article) == 2
