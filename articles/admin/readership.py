@@ -25,7 +25,8 @@ FIGURES = (
 
 
 def _summary(heading, noun, days):
-    """ "Views per day over the last 30 days: 52 in all, most on Tue 1 Dec (20).\""""
+    """What a chart shows, in words: "Views per day over the last 30 days: 52 views in
+    all, most on Tue 1 Dec (20)." (its label for screen readers, and its caption)."""
     total = sum(value for _, value in days)
     if not total:
         return f"{heading} per day over the last {len(days)} days: none."
