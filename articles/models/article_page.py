@@ -1,21 +1,32 @@
 """
 What an article's page shows beside its body, each one query compiled once per process
-(`articles.models.compiled`): its agencies, its tags and its change notes. The same rows
-as `article.agencies.all()`, `article.tags.all()` and `article.change_notes.for_page()`,
-in the same order, without building those querysets on every render.
+(`articles.models.compiled`): its agencies, its tags, its change notes and the stories
+related to it. The same rows as `article.agencies.all()`, `article.tags.all()` and
+`article.change_notes.for_page()`, in the same order, without building those querysets
+on every render; and its reading time, from the body's words.
 """
 
 import functools
 
 from django.contrib.contenttypes.models import ContentType
-from taggit.models import Tag
+from django.db import connection, models
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from taggit.models import Tag, TaggedItem
 
+from . import featured_image
 from .agencies import Agency
 from .articles import Article
-from .compiled import Compiled, int_slot
+from .categories import Category
+from .compiled import Compiled, int_slot, time_slot
 from .corrections import ChangeNote
 
 ARTICLE, CONTENT_TYPE = int_slot("article", 5), int_slot("content_type", 6)
+SECTION = int_slot("section", 9)
+_NOW = time_slot("now", Article._meta.get_field("publish_at"))
+# An adult reads about 230 words of news a minute (Brysbaert 2019: 238 for non-fiction).
+WORDS_PER_MINUTE = 230
+RELATED_STORIES = 4
 
 
 @functools.cache
@@ -29,7 +40,37 @@ def _queries():
         "agencies": Compiled.of(Agency.objects.filter(articles=article), ARTICLE),
         "tags": Compiled.of(tags, ARTICLE, CONTENT_TYPE),
         "notes": Compiled.of(ChangeNote.objects.filter(article=article).for_page(), ARTICLE),
+        "related": Compiled.of(_related_stories(), ARTICLE, CONTENT_TYPE, SECTION, _NOW),
     }
+
+
+def _related_stories():
+    """Published stories sharing the article's tags (the most shared first), then the
+    others of its section, newest first; not the article itself. One query, whatever
+    the number of tags: only the stories tagged alike or in its section are looked at."""
+    tagged = TaggedItem.objects.filter(content_type_id=CONTENT_TYPE.value)
+    its_tags = tagged.filter(object_id=ARTICLE.value).values("tag_id")
+    alike = tagged.filter(tag_id__in=its_tags)
+    shared = (
+        alike.filter(object_id=models.OuterRef("pk"))
+        .order_by()
+        .values("object_id")
+        .annotate(count=models.Count("pk"))
+        .values("count")
+    )
+    in_section = models.Q(category_id=SECTION.value)
+    stories = (
+        Article.objects.published(now=_NOW.value)
+        .filter(models.Q(pk__in=alike.values("object_id")) | in_section)
+        .exclude(pk=ARTICLE.value)
+        .only("title", "slug", "standfirst", "category_id", "image_id", "image_alt", "publish_at")
+        .annotate(
+            shared_tags=Coalesce(models.Subquery(shared), 0),
+            same_section=models.Case(models.When(in_section, then=1), default=0),
+            **featured_image.columns(),
+        )
+    )
+    return stories.order_by("-shared_tags", "-same_section", "-publish_at", "-id")[:RELATED_STORIES]
 
 
 def agencies_of(article):
@@ -52,3 +93,31 @@ def change_notes_of(article):
     for note in notes:
         note.article = article
     return notes
+
+
+def related_stories(article):
+    """Up to four published stories to read next (`_related_stories`), with their
+    images and sections as the cards' are: one query."""
+    values = {
+        "article": article.pk,
+        "content_type": ContentType.objects.get_for_model(Article).pk,
+        "section": article.category_id or 0,  # no article is in section 0
+        "now": _db_now(),
+    }
+    stories = list(_queries()["related"].raw(Article, **values))
+    categories = Category.objects.cached()
+    category = Article._meta.get_field("category")
+    for story in stories:
+        featured_image.attach(story)
+        if story.category_id in categories:
+            category.set_cached_value(story, categories[story.category_id])
+    return stories
+
+
+def _db_now():
+    return Article._meta.get_field("publish_at").get_db_prep_value(timezone.now(), connection)
+
+
+def reading_minutes(article):
+    """Minutes to read the body (its words on save, `body_text`), at least one."""
+    return max(1, round(len(article.body_text.split()) / WORDS_PER_MINUTE))

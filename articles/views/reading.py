@@ -11,11 +11,11 @@ from taggit.models import Tag, TaggedItem
 
 from .. import fragments, pagecache, pagination, structured_data
 from ..models import Article, Author, Category, SiteSettings, card_list
-from ..models.article_page import agencies_of, change_notes_of, tags_of
+from ..models.article_page import agencies_of, change_notes_of, reading_minutes, tags_of
 from ..models.bylines import by_author_q
 from ..models.comments import comments_open
 from ..readers import get_reader
-from . import comment_section, inline, ratings
+from . import comment_section, inline, ratings, related
 
 
 class ArticleListMixin:
@@ -159,6 +159,7 @@ class ArticleDetailView(DetailView):
             request,
             article,
             content,
+            related.related_part(request, context),
             ratings.rating_part(request, context, own),
             comment_section.section_part(request, context, own),
         )
@@ -183,6 +184,7 @@ class ArticleDetailView(DetailView):
             "credit_line": article.credit_line(agencies),
             "tags": tags,
             "change_notes": notes,
+            "reading_minutes": reading_minutes(article),
             "article_json_ld": structured_data.news_article(
                 article,
                 self.request,
