@@ -245,3 +245,13 @@ def test_each_author_has_a_box_with_bio_and_avatar_at_the_end(story):
     other.bio = "Now writes on grids."
     other.save()
     assert "Now writes on grids." in page(story)
+
+
+# --- Reading figures ---------------------------------------------------------------------
+
+
+def test_the_story_page_carries_the_reading_figures_beacon(seed_article):
+    beacon = reverse("articles:beacon", args=[seed_article.pk])
+    html = page(seed_article)
+    assert f'data-beacon-url="{beacon}"' in html
+    assert f'<noscript><img src="{beacon}"' in html
