@@ -24,8 +24,10 @@ def _fill(count):
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # The next scheduled time, the page of articles, their other authors.
-        (reverse("articles:home"), 3),
+        # The next scheduled time, the page of articles, their other authors; the front's
+        # section rows, "Most read", "Most discussed" and "Top rated" (articles/models/front.py),
+        # one query each whatever the number of sections (tests/test_front_page.py).
+        (reverse("articles:home"), 7),
         # Those, and its subcategories; the category and its breadcrumbs come from the
         # cached categories (`Category.ancestors`), no query.
         ("/world/", 4),

@@ -39,6 +39,11 @@ def first_page(per_page, section=None):
     return cards, len(rows) > per_page
 
 
+def complete(cards, per_page):
+    """Other authors for up to `per_page` cards fetched elsewhere (the front's lead)."""
+    _complete(cards, _queries(per_page)["others"], per_page, attach=False)
+
+
 def subsections(section):
     """The section's subsections, as `section.children.all()` gives them."""
     return list(_subsections_query().raw(Category, section=section.pk))
@@ -49,14 +54,15 @@ def _subsections_query():
     return Compiled.of(Category.objects.filter(parent_id=SECTION.value), SECTION)
 
 
-def _complete(cards, others_query, per_page):
+def _complete(cards, others_query, per_page, attach=True):
     """Each card's image, lead byline and section, as `select_related` gives them, and
     its other authors, as `bylines()` reads them."""
     categories = Category.objects.cached()
     category = Article._meta.get_field("category")
     for card in cards:
-        featured_image.attach(card)
-        attach_author(card)
+        if attach:
+            featured_image.attach(card)
+            attach_author(card)
         if card.category_id in categories:
             category.set_cached_value(card, categories[card.category_id])
     if not cards:

@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
 from .. import fragments, pagecache, pagination, structured_data
-from ..models import Article, Author, Category, SiteSettings, card_list
+from ..models import Article, Author, Category, SiteSettings, card_list, front
 from ..models.article_page import agencies_of, change_notes_of, reading_minutes, tags_of
 from ..models.bylines import by_author_q
 from ..models.comments import comments_open
@@ -55,11 +55,29 @@ class ArticleListMixin:
 
 
 class HomeView(ArticleListMixin, ListView):
+    """The magazine's front (`articles.models.front`) above the river; later pages are
+    the river alone."""
+
     template_name = "articles/home.html"
     compiled_first_page = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if pagination.is_first_page(self.request.GET):
+            pagecache.expire_by(self.request, front.refresh_at())
+            site = SiteSettings.load()
+            context["front"] = front.home(
+                context["articles"],
+                self.get_paginate_by(None),
+                lead_id=site.lead_article_id,
+                count_readers=site.count_readers,
+            )
+        return context
+
 
 class CategoryView(ArticleListMixin, ListView):
+    """A section's newest story as its lead, above the river of its stories."""
+
     template_name = "articles/category_detail.html"
     compiled_first_page = True
 
@@ -76,12 +94,15 @@ class CategoryView(ArticleListMixin, ListView):
         return super().articles().in_category(self.category)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             category=self.category,
             breadcrumbs=self.category.ancestors(),
             subcategories=card_list.subsections(self.category),
             **kwargs,
         )
+        if pagination.is_first_page(self.request.GET):
+            context["lead"] = front.lead_of(context["articles"], self.get_paginate_by(None))
+        return context
 
 
 class TagView(ArticleListMixin, ListView):

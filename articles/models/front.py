@@ -1,0 +1,173 @@
+"""
+The home page as a magazine front: the lead story, a row per section and the "Most
+read", "Most discussed" and "Top rated" lists, beside the river of latest stories
+(`card_list`). Each is one query compiled once per process (`articles.models.compiled`),
+so a front costs the same queries whatever the number of sections, articles, views,
+comments or votes.
+
+The lists move with readers' views (written in batches, bumping nothing), comments and
+votes (which bump only their article's page): a kept front is kept no later than the
+next quarter hour (`refresh_at`), so the lists are at most fifteen minutes old and a
+busy story's votes do not re-render the front each time.
+"""
+
+import datetime
+import functools
+from dataclasses import dataclass, field
+
+from django.db import connection, models
+from django.db.models.functions import Cast, Concat, RowNumber, StrIndex, Substr
+from django.utils import timezone
+
+from .. import newsroom_time
+from . import card_list, featured_image
+from .article_queryset import LISTS_NEVER_SHOW, attach_author, author_columns
+from .articles import Article
+from .categories import Category
+from .comments import Comment
+from .compiled import Compiled, Slot, int_slot, time_slot
+from .rating_figures import RATING_FIELDS
+from .readership import DailyViews
+
+ROW_SIZE = 4  # stories per section row
+LIST_SIZE = 5  # stories per list
+MIN_VOTES = 3  # "Top rated" needs this many votes: one 5-star vote is no rating
+WEEK = datetime.timedelta(days=7)
+REFRESH = datetime.timedelta(minutes=15)
+# What a list shows of a story: its title and address (section from the cached ones).
+LIST_COLUMNS = ("id", "title", "slug", "category_id", "publish_at")
+
+LEAD = int_slot("lead", 21)
+
+
+@dataclass
+class Front:
+    lead: Article | None = None
+    rows: list = field(default_factory=list)  # [(section, [cards])]
+    most_read: list = field(default_factory=list)
+    most_discussed: list = field(default_factory=list)
+    top_rated: list = field(default_factory=list)
+
+
+def refresh_at(now=None):
+    """The next quarter hour: when a kept front's lists are drawn again."""
+    now = now or timezone.now()
+    start = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+    return start + REFRESH
+
+
+def lead_of(cards, per_page, lead_id=None):
+    """The editor's chosen lead if readers may see it, else the newest of `cards`."""
+    if lead_id is not None:
+        found = list(_queries()["lead"].raw(Article, now=_db_now(), lead=lead_id))
+        if found:
+            featured_image.attach(found[0])
+            attach_author(found[0])
+            card_list.complete(found, per_page)
+            return found[0]
+    return cards[0] if cards else None
+
+
+def home(cards, per_page, lead_id=None, count_readers=True):
+    """The front around the river's first page of `cards`."""
+    lead = lead_of(cards, per_page, lead_id)
+    now = timezone.now()
+    queries, values = _queries(), {"now": _db_now(now)}
+    since = _db_time(now - WEEK)
+    discussed = list(queries["discussed"].raw(Article, since=since, **values))
+    if discussed and discussed[0].recent_comments:
+        discussed = [article for article in discussed if article.recent_comments]
+    most_read = []
+    if count_readers:
+        # The last seven days, today included, as the newsroom's calendar counts them.
+        first_day = newsroom_time.local(now).date() - (WEEK - datetime.timedelta(days=1))
+        most_read = list(queries["read"].raw(Article, since_day=_db_day(first_day), **values))
+    return Front(
+        lead=lead,
+        rows=section_rows(lead),
+        most_read=most_read,
+        most_discussed=discussed,
+        top_rated=list(queries["rated"].raw(Article, **values)),
+    )
+
+
+def section_rows(lead=None):
+    """[(section, its newest `ROW_SIZE` stories but the lead)] for each top-level section
+    on the front, in the sections' order; one query for them all."""
+    by_slug = {c.slug: c for c in Category.objects.cached().values() if c.parent_id is None}
+    found = {}
+    for card in _queries()["rows"].raw(Article, now=_db_now()):
+        if lead is not None and card.pk == lead.pk:
+            continue
+        featured_image.attach(card)
+        found.setdefault(card.top_section, []).append(card)
+    sections = sorted(
+        (section for section in by_slug.values() if section.on_front and section.slug in found),
+        key=lambda section: (section.order, section.name),
+    )
+    return [(section, found[section.slug][:ROW_SIZE]) for section in sections]
+
+
+def _db_now(now=None):
+    return _db_time(now or timezone.now())
+
+
+def _db_time(moment):
+    return Article._meta.get_field("publish_at").get_db_prep_value(moment, connection)
+
+
+def _db_day(day):
+    return DailyViews._meta.get_field("day").get_db_prep_value(day, connection)
+
+
+@functools.cache
+def _queries():
+    now = time_slot("now", Article._meta.get_field("publish_at"))
+    # Stand-ins no request sends, and other than `now`'s.
+    moment, day = datetime.datetime(1999, 1, 1, tzinfo=datetime.UTC), datetime.date(1998, 1, 1)
+    since, since_day = Slot("since", moment, _db_time(moment)), Slot("since_day", day, _db_day(day))
+    published = Article.objects.published(now=now.value)
+    cards = published.defer(*LISTS_NEVER_SHOW).annotate(**featured_image.columns())
+    lead = cards.annotate(**author_columns()).filter(pk=LEAD.value)
+    return {
+        "lead": Compiled.of(lead, now, LEAD),
+        "rows": Compiled.of(_rows(cards), now),
+        "read": Compiled.of(_most_read(published, since_day.value), now, since_day),
+        "discussed": Compiled.of(_most_discussed(published, since.value), now, since),
+        "rated": Compiled.of(_top_rated(published), now),
+    }
+
+
+def _rows(cards):
+    """The newest `ROW_SIZE` + 1 stories of each top-level section (one may be the lead)."""
+    path = models.F("category__path")
+    top = Substr(path, 1, StrIndex(Concat(path, models.Value("/")), models.Value("/")) - 1)
+    newest = models.Window(RowNumber(), partition_by=[top], order_by=["-publish_at", "-id"])
+    ranked = cards.annotate(rank=newest).filter(rank__lte=ROW_SIZE + 1).values("pk")
+    rows = cards.filter(pk__in=ranked).annotate(top_section=top)
+    return rows.order_by(*card_list.ORDERING)
+
+
+def _most_read(published, since_day):
+    week = models.Sum("daily_views__views", filter=models.Q(daily_views__day__gte=since_day))
+    read = published.annotate(week_views=week).filter(week_views__gt=0)
+    return read.order_by("-week_views", *card_list.ORDERING).only(*LIST_COLUMNS)[:LIST_SIZE]
+
+
+def _most_discussed(published, since):
+    approved = models.Q(comments__status=Comment.Status.APPROVED)
+    recent = models.Count("comments", filter=approved & models.Q(comments__created_at__gte=since))
+    discussed = published.filter(comment_count__gt=0).annotate(recent_comments=recent)
+    ordering = ("-recent_comments", "-comment_count", *card_list.ORDERING)
+    return discussed.order_by(*ordering).only(*LIST_COLUMNS, "comment_count")[:LIST_SIZE]
+
+
+def _top_rated(published):
+    votes = sum((models.F(name) for name in RATING_FIELDS[1:]), models.F(RATING_FIELDS[0]))
+    stars = sum(models.F(name) * n for n, name in enumerate(RATING_FIELDS, start=1))
+    rated = published.filter(rating_enabled=True).annotate(rating_votes=votes)
+    rated = rated.filter(rating_votes__gte=MIN_VOTES).annotate(
+        rating_score=Cast(stars, models.FloatField()) / Cast(votes, models.FloatField())
+    )
+    ordering = ("-rating_score", "-rating_votes", *card_list.ORDERING)
+    return rated.order_by(*ordering).only(*LIST_COLUMNS, *RATING_FIELDS)[:LIST_SIZE]
