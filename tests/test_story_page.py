@@ -15,6 +15,7 @@ from articles.models import Article, ArticleByline, Category, SiteSettings
 from articles.models.article_page import reading_minutes
 
 from .factories import ArticleFactory, AuthorFactory
+from .fresh_renders import Clock
 from .helpers import page_queries
 
 pytestmark = pytest.mark.django_db
@@ -222,6 +223,16 @@ def test_related_stories_cost_the_same_with_few_and_many_tags(client, story, set
     assert page_queries(client, story.get_absolute_url()) == with_few
 
 
+def test_a_scheduled_story_joins_the_related_ones_when_it_goes_live(story, monkeypatch):
+    """No save happens when its time comes: the kept page and markup expire by it."""
+    clock = Clock(monkeypatch)
+    live_at = timezone.now() + timezone.timedelta(hours=1)
+    ArticleFactory(title="Scheduled gas", tags=["Gas"], publish_at=live_at)
+    assert _related(page(story)) == []
+    clock.move_to(live_at + timezone.timedelta(seconds=1))
+    assert _related(page(story)) == ["Scheduled gas"]
+
+
 # --- The author box ---------------------------------------------------------------------
 
 
@@ -255,3 +266,14 @@ def test_the_story_page_carries_the_reading_figures_beacon(seed_article):
     html = page(seed_article)
     assert f'data-beacon-url="{beacon}"' in html
     assert f'<noscript><img src="{beacon}"' in html
+
+
+def test_the_author_boxes_cost_the_same_for_one_author_or_four(client, story, settings):
+    settings.MAGAZINE_KEEP_FRAGMENTS = False
+    settings.MAGAZINE_PAGE_CACHE_SECONDS = 0
+    with_one = page_queries(client, story.get_absolute_url())
+    for position in range(1, 4):
+        ArticleByline.objects.create(article=story, author=AuthorFactory(), position=position)
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert html.count('<div class="author-box">') == 4
+    assert page_queries(client, story.get_absolute_url()) == with_one

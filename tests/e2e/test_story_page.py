@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from ..factories import ArticleFactory
+
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SEED_URL = "/world/russia/belarusian-russian-leaders-meet-as-west-prepares-to-ramp-up-pressure/"
@@ -103,3 +105,15 @@ def test_paper_gets_the_story_without_navigation_forms_or_buttons(live_server, p
     expect(page.locator("[data-passage-comment]").first).to_be_hidden()
     expect(page.locator(".article__title")).to_be_visible()
     expect(page.locator(".article__body")).to_be_visible()
+
+
+def test_on_paper_a_link_in_the_story_shows_its_address(live_server, page):
+    article = ArticleFactory(
+        body='<p>Read <a href="https://example.org/report">the report</a>.</p>'
+    )
+    page.goto(live_server.url + article.get_absolute_url())
+    link = page.locator(".article__body a", has_text="the report")
+    after = "element => getComputedStyle(element, '::after').content"
+    assert link.evaluate(after) in ("none", "normal")
+    page.emulate_media(media="print")
+    assert link.evaluate(after) == '" (https://example.org/report)"'
