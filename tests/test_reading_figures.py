@@ -218,6 +218,8 @@ def test_a_page_served_from_the_cache_still_counts_its_reader(counter, seed_arti
     for _ in range(2):
         page = Client().get(page_url)
         assert page["X-Page-Cache"] == "hit"
+        beacon_url = reverse("articles:beacon", args=[seed_article.pk])
+        assert f'data-beacon-url="{beacon_url}"' in page.content.decode()
         beacon(Client(), seed_article)
     counter.flush()
     assert views_of(seed_article) == 2
