@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from articles.models import Category
+
 from ..factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -80,7 +82,10 @@ def test_the_paragraph_marker_waits_in_the_margin_until_hover_or_keyboard_focus(
 def test_the_dark_scheme_follows_the_readers_system_and_stays_accessible(
     live_server, page, width, tmp_path
 ):
+    russia = Category.objects.get(path="world/russia")
+    ArticleFactory(title="Minsk after the summit", category=russia, tags=["Belarus"])
     open_story(page, live_server, width)
+    expect(page.locator(".related")).to_contain_text("Minsk after the summit")
     light = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert light == "rgb(255, 255, 255)"
     assert not serious_violations(page)
