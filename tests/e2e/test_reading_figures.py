@@ -36,7 +36,7 @@ def pending_views(counter, at_least, timeout=5):
 
 
 def test_a_readers_visit_counts_once_and_the_editor_sees_it_charted(
-    live_server, visitor, page, admin_sign_in, counter, console_errors
+    live_server, visitor, page, admin_sign_in, counter, console_errors, serious_violations
 ):
     article = Article.objects.get(slug=SEED_SLUG)
     reader = visitor(user_agent=READERS_BROWSER)
@@ -58,6 +58,11 @@ def test_a_readers_visit_counts_once_and_the_editor_sees_it_charted(
     chart = page.get_by_role("img", name="Views per day over the last 30 days: 1 view in all")
     expect(chart).to_be_visible()
     assert chart.bounding_box()["width"] > 300
+    page.get_by_text("The figures day by day").click()  # the table for screen readers
+    expect(
+        page.get_by_role("table", name="Views, new ratings and comments per day")
+    ).to_be_visible()
+    assert serious_violations(page) == []
     page.get_by_role("link", name=article.title).click()
     expect(
         page.get_by_role("img", name="Views per day over the last 30 days: 1 view")
