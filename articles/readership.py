@@ -90,13 +90,20 @@ def today():
     return newsroom_time.local(timezone.now()).date()
 
 
+def _could_be_an_article(article_id):
+    """Whether the id fits the articles' primary key: an address with a longer number
+    must not reach the database, where it would fail the whole batch."""
+    _, high = connection.ops.integer_field_range(Article._meta.pk.get_internal_type())
+    return article_id > 0 and (high is None or article_id <= high)
+
+
 def record_view(article_id, user, user_agent):
     """Count one view of the article, unless it is not a reader's; True if counted.
 
     Whether the article is published is checked when the views are written (`write`):
     a view costs no query, and an id nobody publishes is dropped then.
     """
-    if not counts_as_reader(user, user_agent):
+    if not _could_be_an_article(article_id) or not counts_as_reader(user, user_agent):
         return False
     counter.add(article_id, today())
     return True

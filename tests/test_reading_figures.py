@@ -99,6 +99,13 @@ def test_an_article_that_is_not_published_gets_no_views(counter):
     assert not DailyViews.objects.exists()
 
 
+def test_an_id_no_article_can_have_counts_nothing_and_breaks_nothing(counter, seed_article):
+    assert beacon(Client(), type("Too long", (), {"pk": 10**30})()).status_code == 204
+    beacon(Client(), seed_article)
+    assert counter.flush() == 1
+    assert views_of(seed_article) == 1
+
+
 @pytest.mark.parametrize(
     "headers",
     [
