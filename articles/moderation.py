@@ -68,8 +68,11 @@ def _count_changes(rows, new_status):
     return changes
 
 
-def set_status(comments, status):
-    """Give these comments a status; their articles' counts follow. Returns how many changed."""
+def set_status(comments, status, *, tell_moderators=True):
+    """Give these comments a status; their articles' counts follow. Returns how many changed.
+
+    `tell_moderators=False` when the caller sends the moderators a mail of its own (a
+    comment held after readers' reports: `articles.reports`)."""
     with transaction.atomic():
         rows = list(
             Comment.objects.select_for_update()
@@ -91,7 +94,7 @@ def set_status(comments, status):
         # when one starts to wait. The outbox keys keep it to once per comment.
         if status == Comment.Status.APPROVED:
             subscriptions.comments_approved([pk for pk, _, _ in rows])
-        elif status == Comment.Status.PENDING:
+        elif status == Comment.Status.PENDING and tell_moderators:
             subscriptions.comments_held([pk for pk, _, _ in rows])
     return len(rows)
 
@@ -106,6 +109,21 @@ def mark_spam(comments):
 
 def remove(comments):
     return set_status(comments, Comment.Status.REMOVED)
+
+
+def set_featured(comments, featured=True):
+    """Make approved comments editors' picks (or picks no more); their articles' pages
+    show it at once. Returns how many changed."""
+    with transaction.atomic():
+        changed = Comment.objects.filter(
+            pk__in=comments.values("pk") if hasattr(comments, "values") else comments
+        ).exclude(is_featured=featured)
+        if featured:
+            changed = changed.approved()
+        articles = set(changed.values_list("article_id", flat=True))
+        count = changed.update(is_featured=featured)
+        pagecache.invalidate(*map(pagecache.article_page, articles))
+    return count
 
 
 def block_emails(emails, reason=""):

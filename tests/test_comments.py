@@ -435,10 +435,11 @@ def test_the_article_shows_10_threads_and_view_all_comments_pages_the_rest(
     assert len(seen) == 28
 
 
-def test_view_all_comments_is_absent_when_everything_is_shown(client, seed_article):
+def test_view_all_comments_is_there_also_when_everything_is_shown(client, seed_article):
+    """As on the reference page (issue 21): the link stands under the section always."""
     CommentFactory(article=seed_article)
     seed_article.refresh_from_db()
-    assert "View all comments" not in page(client, seed_article)
+    assert "View all comments" in page(client, seed_article)
 
 
 def test_a_removed_comment_with_replies_stays_as_a_placeholder(client, seed_article):

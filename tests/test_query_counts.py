@@ -56,5 +56,6 @@ def test_article_page_costs_the_same_with_few_and_many_tags(client, seed_article
     # and last answers; the comment threads. No query for its category or breadcrumbs
     # (the cached categories) nor for the lead author (columns of the article's query).
     # The related stories (one query, whatever the number of tags) and the next scheduled
-    # time, by which they change (articles/views/related.py).
-    assert with_few == 9
+    # time, by which they change (articles/views/related.py). The editors' picks pinned
+    # above the comments (one query, however many; articles.models.comment_section).
+    assert with_few == 10

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
@@ -20,8 +20,26 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from .. import comments, moderation
-from ..models import BlockedEmail, Comment, CommentVote
+from ..models import BlockedEmail, Comment, CommentReport, CommentVote
 from .ratings import SameAddressFilter, VoteBurstsMixin
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    """Comments readers reported (see articles/reports.py), or none did."""
+
+    title = "reported"
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "Reported"), ("no", "Not reported"))
+
+    def queryset(self, request, queryset):
+        reported = Exists(CommentReport.objects.filter(comment=OuterRef("pk")))
+        if self.value() == "yes":
+            return queryset.filter(reported)
+        if self.value() == "no":
+            return queryset.filter(~reported)
+        return queryset
 
 
 @admin.register(Comment)
@@ -33,8 +51,15 @@ class CommentAdmin(admin.ModelAdmin):
         "article",
         "author_column",
         "posted_column",
+        "reports_column",
     )
-    list_filter = ("status", "created_at", ("article", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        "status",
+        ReportedFilter,
+        "is_featured",
+        "created_at",
+        ("article", admin.RelatedOnlyFieldListFilter),
+    )
     list_select_related = ("article__category",)
     search_fields = ("body", "name", "email", "article__title")
     date_hierarchy = "created_at"
@@ -43,7 +68,14 @@ class CommentAdmin(admin.ModelAdmin):
         Case(When(status=Comment.Status.PENDING, then=Value(0)), default=Value(1)).asc(),
         "-created_at",
     )
-    actions = ("approve_selected", "mark_spam_selected", "remove_selected", "block_emails")
+    actions = (
+        "approve_selected",
+        "mark_spam_selected",
+        "remove_selected",
+        "block_emails",
+        "feature_selected",
+        "unfeature_selected",
+    )
     fields = (
         "article",
         "in_reply_to",
@@ -51,12 +83,14 @@ class CommentAdmin(admin.ModelAdmin):
         "email",
         "user",
         "status",
+        "is_featured",
         "quote",
         "body",
         "score",
         "created_at",
         "edited_at",
         "view_link",
+        "reports_list",
     )
     readonly_fields = (
         "article",
@@ -67,6 +101,7 @@ class CommentAdmin(admin.ModelAdmin):
         "created_at",
         "edited_at",
         "view_link",
+        "reports_list",
     )
 
     # One press per row: the button, what moderation does, the word for it, the status it gives.
@@ -98,6 +133,36 @@ class CommentAdmin(admin.ModelAdmin):
         queue = reverse("admin:articles_comment_changelist")
         filters = request.GET.get("_changelist_filters")
         return redirect(f"{queue}?{filters}" if filters else queue)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(report_count=Count("reports"))
+
+    @admin.display(description="reports", ordering="report_count")
+    def reports_column(self, comment):
+        return comment.report_count or "—"
+
+    @admin.display(description="readers' reports")
+    def reports_list(self, comment):
+        """Each report: its reason, the reader's note, whether an account or a guest sent it."""
+        reports = comment.reports.order_by("created_at")
+        if not reports:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} ({}, {}){}</li>",
+                (
+                    (
+                        report.get_reason_display(),
+                        "an account" if report.user_id else "a guest",
+                        date_format(timezone.localtime(report.created_at), "j M Y, H:i"),
+                        format_html(": “{}”", report.note) if report.note else "",
+                    )
+                    for report in reports
+                ),
+            ),
+        )
 
     def get_list_display(self, request):
         return (*super().get_list_display(request), self.moderate_column(request))
@@ -165,16 +230,29 @@ class CommentAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">View</a>', comment.get_absolute_url())
 
     def save_model(self, request, obj, form, change):
-        """A status chosen in the form goes through moderation, so the count follows."""
-        new_status = obj.status
+        """A status chosen in the form goes through moderation, so the count follows; an
+        editor's pick too (only an approved comment can be one), so the pages follow."""
+        new_status, featured = obj.status, obj.is_featured
         if change and "status" in form.changed_data:
             obj.status = form.initial["status"]
+        if change and "is_featured" in form.changed_data:
+            obj.is_featured = form.initial["is_featured"]
         if change and "body" in form.changed_data:
             comments.edit_comment(obj, obj.body, request.user)
         else:
             obj.save()
         moderation.set_status([obj.pk], new_status)
-        obj.status = new_status
+        if change and "is_featured" in form.changed_data:
+            moderation.set_featured([obj.pk], featured)
+        obj.status, obj.is_featured = new_status, featured
+
+    @admin.action(description="Make selected comments editor's picks", permissions=("change",))
+    def feature_selected(self, request, queryset):
+        self._done(request, moderation.set_featured(queryset), "made editor's picks")
+
+    @admin.action(description="Take selected comments off editor's picks", permissions=("change",))
+    def unfeature_selected(self, request, queryset):
+        self._done(request, moderation.set_featured(queryset, False), "taken off editor's picks")
 
     def delete_model(self, request, obj):
         moderation.delete(Comment.objects.filter(pk=obj.pk))

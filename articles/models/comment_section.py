@@ -144,6 +144,27 @@ def first_threads(article, reader, sort, feedback_only=False):
     return _prepare(prune_for_display(comments, reader), article, reader)
 
 
+# Editors' picks pinned above an article's first page of comments, newest first.
+PICKS_SHOWN = 3
+
+
+@functools.cache
+def _picks_query():
+    picks = Comment.objects.filter(
+        article=Article(pk=ARTICLE.value), is_featured=True, status=Comment.Status.APPROVED
+    )
+    picks = picks.annotate(**COMMENTER_COLUMNS).order_by("-created_at", "-id")
+    return Compiled.of(picks[:PICKS_SHOWN], ARTICLE)
+
+
+def editors_picks(article):
+    """The article's approved comments editors picked, ready to show to anyone."""
+    picks = list(_picks_query().raw(Comment, article=article.pk))
+    for pick in picks:
+        pick.article, pick.shown = article, True
+    return picks
+
+
 @dataclass
 class CommentSection:
     """The first threads under an article, as one reader sees them."""

@@ -12,18 +12,16 @@ Status changes go through `articles.moderation`, which keeps the article's
 approved-comment count (`Article.comment_count`) exact with F() updates.
 """
 
-import functools
 from datetime import timedelta
 
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
-from .. import pagecache
+from .. import avatars, pagecache
 from .articles import Article
+from .comment_rules import comment_url, render_body
 from .comment_rules import comments_open as comments_open  # imported from here by the views
-from .comment_rules import render_body
 from .inline import QUOTE_MAX_LENGTH
 from .readers import (
     ReaderAction,
@@ -67,16 +65,6 @@ class CommentQuerySet(ReaderActionQuerySet):
         shown = Q(status__in=(Comment.Status.APPROVED, Comment.Status.REMOVED))
         shown |= _pending_of(reader)
         return self.filter(thread__in=thread_ids).filter(shown).order_by(*thread_order, "path")
-
-
-@functools.cache
-def _url_pattern(name, script_prefix):
-    """reverse() once per URL name: a page lists many comments, each with four links."""
-    return reverse(name, args=[987654321]).replace("987654321", "{}")
-
-
-def _comment_url(name, pk):
-    return _url_pattern(name, get_script_prefix()).format(pk)
 
 
 def _pending_of(reader):
@@ -209,19 +197,32 @@ class Comment(ReaderAction):
 
     @property
     def vote_url(self):
-        return _comment_url("articles:comment-vote", self.pk)
+        return comment_url("articles:comment-vote", self.pk)
 
     @property
     def reply_url(self):
-        return _comment_url("articles:comment-reply", self.pk)
+        return comment_url("articles:comment-reply", self.pk)
 
     @property
     def edit_url(self):
-        return _comment_url("articles:comment-edit", self.pk)
+        return comment_url("articles:comment-edit", self.pk)
 
     @property
     def delete_url(self):
-        return _comment_url("articles:comment-delete", self.pk)
+        return comment_url("articles:comment-delete", self.pk)
+
+    @property
+    def report_url(self):
+        return comment_url("articles:comment-report", self.article_id, self.pk)
+
+    @property
+    def avatar_initials(self):
+        return avatars.initials(self.name)
+
+    @property
+    def avatar_colour(self):
+        """The number of the commenter's colour (a keyed hash of the email: articles.avatars)."""
+        return avatars.colour_of(self.email)
 
     @property
     def anchor(self):

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from .. import fragments, inline
 from ..forms.comments import CommentForm
 from ..models import Comment
-from ..models.comment_section import comment_section
+from ..models.comment_section import comment_section, editors_picks
 from ..models.comments import comments_open
 from ..readers import get_reader
 
@@ -55,6 +55,8 @@ def section_context(request, article, reader=None):
     return {
         **listing(request, article, section.comments, sort, reader),
         "more_comments": section.more_comments,
+        # Pinned above the threads; not among passages' threads (?feedback=inline).
+        "comment_picks": [] if inline.feedback_only(request) else editors_picks(article),
     }
 
 

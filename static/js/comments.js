@@ -182,3 +182,122 @@ document.addEventListener("click", (event) => {
     openReplyForm(link);
   }
 });
+
+// Replies fold away under their comment ("Hide replies"). The list is flat, in tree
+// order, so a comment's replies are the items after it that are deeper. Without
+// JavaScript everything shows.
+function repliesOf(item) {
+  const depth = Number(item.dataset.depth);
+  const replies = [];
+  for (let next = item.nextElementSibling; next && Number(next.dataset.depth) > depth; next = next.nextElementSibling) {
+    replies.push(next);
+  }
+  return replies;
+}
+
+function collapseLabel(count, expanded) {
+  return `${expanded ? "Hide" : "Show"} ${count} ${count === 1 ? "reply" : "replies"}`;
+}
+
+function addCollapseButtons(list) {
+  for (const item of list.querySelectorAll("[data-comment]")) {
+    const count = repliesOf(item).length;
+    const actions = item.querySelector(".comment__actions");
+    if (!count || !actions || actions.querySelector("[data-comment-collapse]")) {
+      continue;
+    }
+    const button = Object.assign(document.createElement("button"), {
+      type: "button",
+      className: "comment__collapse",
+      textContent: collapseLabel(count, true),
+    });
+    button.dataset.commentCollapse = "";
+    button.setAttribute("aria-expanded", "true");
+    actions.append(button);
+  }
+}
+
+function toggleReplies(button) {
+  const item = button.closest("[data-comment]");
+  const expand = button.getAttribute("aria-expanded") !== "true";
+  const replies = repliesOf(item);
+  for (const reply of replies) {
+    reply.hidden = !expand;
+    // Opening a thread opens it whole: folds further down open again too.
+    const inner = reply.querySelector("[data-comment-collapse]");
+    if (inner && expand) {
+      inner.setAttribute("aria-expanded", "true");
+      inner.textContent = collapseLabel(repliesOf(reply).length, true);
+    }
+  }
+  button.setAttribute("aria-expanded", String(expand));
+  button.textContent = collapseLabel(replies.length, expand);
+}
+
+// "Report" fetches the report form under the comment instead of opening its page; the
+// form is sent by fetch, and the thanks (or the form again, with what was typed and
+// why it was refused) takes its place.
+async function openReportForm(link) {
+  const item = link.closest("[data-comment]");
+  const open = item.querySelector("[data-comment-report-form]");
+  if (open) {
+    open.querySelector("input")?.focus();
+    return;
+  }
+  try {
+    const response = await fetch(link.href, { headers: HEADERS, credentials: "same-origin" });
+    if (!response.ok) {
+      link.title = GENERIC_ERROR;
+      return;
+    }
+    const form = parse(await response.text());
+    item.querySelector(".comment__inner").append(form);
+    enhanceReportForm(form);
+    form.querySelector("input")?.focus();
+  } catch {
+    link.title = GENERIC_ERROR;
+  }
+}
+
+function enhanceReportForm(form) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      const response = await fetch(form.action, { method: "POST", body: new FormData(form), headers: HEADERS, credentials: "same-origin" });
+      const fresh = parse(await response.text());
+      if (fresh) {
+        form.replaceWith(fresh);
+        if (fresh.matches("[data-comment-report-form]")) {
+          enhanceReportForm(fresh);
+          fresh.querySelector("[data-comment-report-status]")?.focus();
+        } else {
+          fresh.focus();
+        }
+        return;
+      }
+      form.querySelector("[data-comment-report-status]").textContent = GENERIC_ERROR;
+    } catch {
+      form.querySelector("[data-comment-report-status]").textContent = GENERIC_ERROR;
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+for (const list of document.querySelectorAll("[data-comment-list]")) {
+  addCollapseButtons(list);
+}
+document.addEventListener("click", (event) => {
+  const collapse = event.target.closest("[data-comment-collapse]");
+  if (collapse) {
+    toggleReplies(collapse);
+    return;
+  }
+  const report = event.target.closest("[data-comment-report]");
+  if (report) {
+    event.preventDefault();
+    openReportForm(report);
+  }
+});
