@@ -101,7 +101,7 @@ def record_view(article_id, user, user_agent):
     """Count one view of the article, unless it is not a reader's; True if counted.
 
     Whether the article is published is checked when the views are written (`write`):
-    a view costs no query, and an id nobody publishes is dropped then.
+    a view costs no query for the article, and an id nobody publishes is dropped then.
     """
     if not _could_be_an_article(article_id) or not counts_as_reader(user, user_agent):
         return False
