@@ -10,11 +10,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import newsroom_time
+from articles import moderation, newsroom_time
 from articles.models import (
     Article,
     ArticleRating,
     Category,
+    Comment,
     DailyViews,
     SiteSettings,
     front,
@@ -239,11 +240,16 @@ def test_a_kept_front_is_drawn_again_at_the_next_quarter_hour():
 
 
 def test_new_views_comments_and_votes_show_in_the_lists_once_the_kept_front_expires(
-    monkeypatch,
+    monkeypatch, settings
 ):
+    settings.MAGAZINE_ARTICLES_PER_PAGE = 2
     soon = timezone.now() + datetime.timedelta(seconds=2)
     monkeypatch.setattr(front, "refresh_at", lambda: soon)
-    article = _story("Suddenly popular", 2)
+    section = CategoryFactory()
+    for n in range(6):
+        _story(f"Newer {n}", 1 + n / 10, category=section)
+    # Not on the front yet: older than the river's page and the section's row.
+    article = _story("Suddenly popular", 2, category=section)
     page = _page()
     assert _list(page, "most-read") is None and _list(page, "most-discussed") is None
     _views(article, 7)
@@ -279,3 +285,14 @@ def test_the_front_costs_the_same_with_2_and_6_sections(client, chosen_lead):
     assert page_queries(client, "/") == with_two
     # The home page's 7 (tests/test_query_counts.py); the chosen lead and its other authors.
     assert with_two == 7 + 2 * chosen_lead
+
+
+def test_a_comment_on_a_story_the_front_shows_changes_its_figure_at_once():
+    article = _story("Talked about", 2)
+    CommentFactory(article=article)
+    assert "1 comment</span>" in _page()
+    assert Client().get("/")["X-Page-Cache"] == "hit"
+    comment = CommentFactory(article=article, status="pending")
+    moderation.approve(Comment.objects.filter(pk=comment.pk))
+    page = _page()
+    assert "2 comments</span>" in page

@@ -5,10 +5,12 @@ read", "Most discussed" and "Top rated" lists, beside the river of latest storie
 so a front costs the same queries whatever the number of sections, articles, views,
 comments or votes.
 
-The lists move with readers' views (written in batches, bumping nothing), comments and
-votes (which bump only their article's page): a kept front is kept no later than the
-next quarter hour (`refresh_at`), so the lists are at most fifteen minutes old and a
-busy story's votes do not re-render the front each time.
+Kept fronts: the lists move with readers' comments and votes, which bump their article's
+page, and with views, written in batches that bump nothing. So a front names every
+story it shows, the river's too (`shown()`: a comment or vote on any of them draws the
+front again, as one would change its figures or its place in a list), and is kept no
+later than the next quarter hour (`refresh_at`): a story from further back that climbs
+into a list, and every "Most read", is at most fifteen minutes old.
 """
 
 import datetime
@@ -47,6 +49,13 @@ class Front:
     most_read: list = field(default_factory=list)
     most_discussed: list = field(default_factory=list)
     top_rated: list = field(default_factory=list)
+
+    def shown(self):
+        """The ids of the stories the front shows."""
+        stories = [self.lead] if self.lead else []
+        stories += [card for _, cards in self.rows for card in cards]
+        stories += self.most_read + self.most_discussed + self.top_rated
+        return {story.pk for story in stories}
 
 
 def refresh_at(now=None):

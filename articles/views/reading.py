@@ -66,12 +66,15 @@ class HomeView(ArticleListMixin, ListView):
         if pagination.is_first_page(self.request.GET):
             pagecache.expire_by(self.request, front.refresh_at())
             site = SiteSettings.load()
+            cards = context["articles"]
             context["front"] = front.home(
-                context["articles"],
+                cards,
                 self.get_paginate_by(None),
                 lead_id=site.lead_article_id,
                 count_readers=site.count_readers,
             )
+            shown = context["front"].shown() | {card.pk for card in cards}
+            pagecache.depends_on(self.request, *map(pagecache.article_page, sorted(shown)))
         return context
 
 
