@@ -18,7 +18,7 @@ from .. import comments, fragments, inline, moderation, pagecache, pagination
 from ..forms.comments import CommentEditForm, CommentForm
 from ..forms.inline import comment_form_class
 from ..models import Article, Comment
-from ..models.comment_section import comments_in, editors_picks, threads
+from ..models.comment_section import comments_in, threads
 from ..models.comments import THREAD_ORDER, comments_open
 from ..readers import client_ip_hash, get_reader
 from .comment_section import chosen_sort, forget_old_sort_cookie, listing
@@ -87,8 +87,6 @@ def all_comments(request, article_id):
         "first_label": "First",
         "all_comments_page": True,
     }
-    if not page.has_previous and not inline.feedback_only(request):
-        context["comment_picks"] = editors_picks(article)
     return forget_old_sort_cookie(request, render(request, "articles/comment_list.html", context))
 
 

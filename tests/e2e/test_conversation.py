@@ -57,7 +57,7 @@ def test_threads_show_avatars_indented_replies_with_a_line_and_fold_away(
         "e => getComputedStyle(e).borderLeftWidth + ' ' + getComputedStyle(e).borderLeftStyle"
     )
     assert line == "3px solid"
-    assert page.locator(".comment__role--author").first.inner_text() == "Author"
+    assert page.locator(".comment__role[data-role=author]").first.inner_text() == "Author"
     picks = _box(page, ".comment-picks")
     assert picks["y"] < top["y"] and "Editor's pick" in page.locator(".comment-picks").inner_text()
 
