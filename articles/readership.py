@@ -18,11 +18,11 @@ fails keeps its counts for the next one, so nothing is lost to a busy database.
 
 import atexit
 import logging
-import re
 import threading
 import time
 from collections import Counter
 
+import crawleruseragents
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -36,44 +36,12 @@ FLUSH_SECONDS = 60
 # What a page showing reading figures ("Most read") depends on: bumped by each write.
 PAGE_NAME = "reading-figures"
 
-# Known bots, crawlers, link previews, monitors and scripted clients, by user agent.
-# A short list of the words they announce themselves with (the same words lead the
-# crawler-user-agents list, which is kept up to date on PyPI, see the report in #21);
-# a browser's user agent contains none of them. Headless browsers (test runners,
-# Lighthouse, scrapers) count as bots too.
-BOT_WORDS = (
-    "bot",
-    "crawl",
-    "spider",
-    "slurp",
-    "archiver",
-    "facebookexternalhit",
-    "embedly",
-    "headless",
-    "lighthouse",
-    "phantomjs",
-    "python-",
-    "curl/",
-    "wget/",
-    "httpclient",
-    "go-http-client",
-    "okhttp",
-    "libwww",
-    "scrapy",
-    "feedfetcher",
-    "mediapartners",
-    "pingdom",
-    "uptime",
-    "whatsapp",
-    "telegram",
-    "skypeuripreview",
-)
-BOT_PATTERN = re.compile("|".join(re.escape(word) for word in BOT_WORDS), re.IGNORECASE)
-
 
 def is_bot(user_agent):
-    """Whether this user agent is a known bot's; an empty one is taken for a bot."""
-    return not user_agent.strip() or BOT_PATTERN.search(user_agent) is not None
+    """Whether this user agent is a known bot's (crawlers, link previews, monitors,
+    scripted and headless clients, from the kept crawler-user-agents list); an empty
+    one is taken for a bot."""
+    return not user_agent.strip() or crawleruseragents.is_crawler(user_agent)
 
 
 def counts_as_reader(user, user_agent):

@@ -74,6 +74,10 @@ def test_staff_are_not_counted(counter, client, seed_article):
         "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
         "curl/8.5.0",
         "python-requests/2.32.3",
+        # Named by the kept crawler-user-agents list, not by any word bots share.
+        "axios/1.7.2",
+        "node-fetch/1.0 (+https://github.com/bitinn/node-fetch)",
+        "Feedly/1.0 (+http://www.feedly.com/fetcher.html; like FeedFetcher-Google)",
     ],
 )
 def test_known_bots_are_not_counted(counter, seed_article, user_agent):
