@@ -178,7 +178,7 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_forms(client
     assert response["Content-Type"].startswith("text/plain")
     lines = response.content.decode().splitlines()
     assert "Sitemap: http://testserver/sitemap.xml" in lines
-    for path in ("/admin/", "/search/", "/submit/"):
+    for path in ("/admin/", "/search/", "/submit/", "/read/"):
         assert f"Disallow: {path}" in lines
     assert "Disallow: /" not in lines
 

@@ -16,6 +16,7 @@ ROBOTS_DISALLOW = (
     "/ratings/",
     "/subscriptions/",
     "/preview/",
+    "/read/",  # the reading-figures beacon (articles/views/beacon.py)
 )
 
 
