@@ -20,7 +20,6 @@ from .models import Comment, CommentReport
 from .ratelimit import Rule, allowed
 
 REPORT_RULES = (Rule(limit=5, period=600), Rule(limit=30, period=86400))
-DEFAULT_REPORTS_TO_HOLD = 3
 
 
 class AlreadyReported(Exception):
@@ -29,7 +28,7 @@ class AlreadyReported(Exception):
 
 def reports_to_hold():
     """How many networks' reports send a comment back to moderation."""
-    return getattr(settings, "MAGAZINE_REPORTS_TO_HOLD", DEFAULT_REPORTS_TO_HOLD)
+    return settings.MAGAZINE_REPORTS_TO_HOLD
 
 
 def report_comment(comment, reader, reason, note, ip_hash, address_hash):

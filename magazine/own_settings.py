@@ -40,6 +40,8 @@ MAGAZINE_COMMENTS_CLOSE_AFTER_DAYS = (
 )
 # The first ten threads, as wpDiscuz shows; "View all comments" pages through the rest.
 MAGAZINE_COMMENT_THREADS_ON_ARTICLE = 10
+# Readers' reports (from this many different networks) that send a comment back to moderation.
+MAGAZINE_REPORTS_TO_HOLD = int(os.environ.get("MAGAZINE_REPORTS_TO_HOLD", "3"))
 MAGAZINE_COMMENT_THREADS_PER_PAGE = 50
 # Feeds: how many articles, and whether items carry the whole body or only the summary.
 MAGAZINE_FEED_ITEMS = 20
