@@ -34,6 +34,14 @@ def test_roles_exist_with_publishing_only_for_editors():
     assert writers.permissions.filter(codename="change_article").exists()
 
 
+def test_editors_may_read_and_clear_readers_reports_and_reading_figures():
+    editors = Group.objects.get(name="Editors")
+    for codename in ("view_commentreport", "delete_commentreport", "view_dailyviews"):
+        assert editors.permissions.filter(codename=codename).exists(), codename
+    writers = Group.objects.get(name="Writers")
+    assert not writers.permissions.filter(codename="view_commentreport").exists()
+
+
 def test_writer_can_write_a_draft_and_send_it_for_review(client):
     writer = make_writer()
     client.force_login(writer)
