@@ -28,6 +28,7 @@ from .factories import (
     CommentFactory,
     UserFactory,
     image_upload,
+    make_editor,
 )
 from .helpers import COUNTS_A_FRESH_RENDER, page_queries
 
@@ -296,3 +297,21 @@ def test_a_comment_on_a_story_the_front_shows_changes_its_figure_at_once():
     moderation.approve(Comment.objects.filter(pk=comment.pk))
     page = _page()
     assert "2 comments</span>" in page
+
+
+def test_the_lead_story_picker_offers_stories_readers_see_or_will_see_only(client):
+    """Site settings' lead-story search: a draft picked there would never lead the front."""
+    ArticleFactory(title="Summit draft", status="draft")
+    live = ArticleFactory(title="Summit today")
+    scheduled = ArticleFactory(title="Summit tomorrow", publish_at=timezone.now() + 24 * HOURS)
+    client.force_login(make_editor(is_superuser=True))
+    found = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "Summit",
+            "app_label": "articles",
+            "model_name": "sitesettings",
+            "field_name": "lead_article",
+        },
+    ).json()["results"]
+    assert {result["text"] for result in found} == {live.title, scheduled.title}

@@ -13,7 +13,7 @@ from taggit.managers import TaggableManager
 from .. import corrections, media, newsroom_time, publishing, roles
 from ..forms.articles import ArticleAdminForm, AuthorAdminForm
 from ..models import Agency, Article, Author, Category, SiteSettings
-from ..models.scheduling import Stage
+from ..models.scheduling import Stage, published_q, stage_q
 from . import media as library_admin  # noqa: F401 (registers the library's admin)
 from . import suggestions
 from .body_media import LibraryImagesMixin
@@ -174,6 +174,14 @@ class ArticleAdmin(
         if roles.can_publish(request.user):
             return queryset
         return queryset.on_story(request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        """The site settings' lead-story picker offers only stories readers see, or will
+        see when their time comes: a draft picked would never lead the front."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("model_name") == "sitesettings":
+            queryset = queryset.filter(published_q() | stage_q(Stage.SCHEDULED))
+        return queryset, may_have_duplicates
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
