@@ -51,7 +51,6 @@ class CommentAdmin(admin.ModelAdmin):
         "article",
         "author_column",
         "posted_column",
-        "reports_column",
     )
     list_filter = (
         "status",
@@ -137,10 +136,6 @@ class CommentAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(report_count=Count("reports"))
 
-    @admin.display(description="reports", ordering="report_count")
-    def reports_column(self, comment):
-        return comment.report_count or "—"
-
     @admin.display(description="readers' reports")
     def reports_list(self, comment):
         """Each report: its reason, the reader's note, whether an account or a guest sent it."""
@@ -214,11 +209,17 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_column(self, comment):
-        """The status, and readers' score where they voted."""
-        if not comment.score:
-            return comment.get_status_display()
+        """The status, readers' score where they voted, and their reports where any
+        (under the status: the queue must fit beside its filters on a laptop)."""
+        notes = []
+        if comment.score:
+            notes.append(f"score {comment.score}")
+        if comment.report_count:
+            notes.append(f"reported {comment.report_count}×")
         return format_html(
-            '{}<br><span class="score">score {}</span>', comment.get_status_display(), comment.score
+            "{}{}",
+            comment.get_status_display(),
+            format_html_join("", '<br><span class="score">{}</span>', ((n,) for n in notes)),
         )
 
     @admin.display(description="in reply to")
