@@ -315,3 +315,21 @@ def test_the_lead_story_picker_offers_stories_readers_see_or_will_see_only(clien
         },
     ).json()["results"]
     assert {result["text"] for result in found} == {live.title, scheduled.title}
+
+
+@pytest.mark.caches_off(reason=COUNTS_A_FRESH_RENDER)
+def test_the_front_reads_the_sections_from_the_shared_cache_the_same_times_for_2_and_6(
+    client, monkeypatch
+):
+    """Each card's section came from the shared cache alone (a Redis round trip, or a file
+    read and unpickling on one machine): 35 reads for a front of a few sections."""
+    reads = []
+    cached = Category.objects.cached
+    monkeypatch.setattr(type(Category.objects), "cached", lambda self: reads.append(1) or cached())
+    _fill_sections(0, 2)
+    client.get("/")
+    with_two = len(reads)
+    _fill_sections(2, 6)
+    reads.clear()
+    client.get("/")
+    assert len(reads) == with_two <= 6

@@ -17,7 +17,7 @@ from taggit.models import Tag, TaggedItem
 from . import featured_image
 from .agencies import Agency
 from .articles import Article
-from .categories import Category
+from .categories import attach_sections
 from .compiled import Compiled, int_slot, time_slot
 from .corrections import ChangeNote
 
@@ -105,12 +105,9 @@ def related_stories(article):
         "now": _db_now(),
     }
     stories = list(_queries()["related"].raw(Article, **values))
-    categories = Category.objects.cached()
-    category = Article._meta.get_field("category")
+    attach_sections(stories)
     for story in stories:
         featured_image.attach(story)
-        if story.category_id in categories:
-            category.set_cached_value(story, categories[story.category_id])
     return stories
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from . import featured_image
 from .article_queryset import LISTS_NEVER_SHOW, attach_author, author_columns
 from .articles import Article
-from .categories import Category
+from .categories import Category, attach_sections
 from .compiled import Compiled, Slot, int_slot, time_slot
 from .people import Author
 
@@ -57,14 +57,11 @@ def _subsections_query():
 def _complete(cards, others_query, per_page, attach=True):
     """Each card's image, lead byline and section, as `select_related` gives them, and
     its other authors, as `bylines()` reads them."""
-    categories = Category.objects.cached()
-    category = Article._meta.get_field("category")
+    attach_sections(cards)
     for card in cards:
         if attach:
             featured_image.attach(card)
             attach_author(card)
-        if card.category_id in categories:
-            category.set_cached_value(card, categories[card.category_id])
     if not cards:
         return
     ids = [card.pk for card in cards] + [0] * (per_page - len(cards))  # no article has id 0

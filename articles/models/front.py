@@ -25,7 +25,7 @@ from .. import newsroom_time
 from . import card_list, featured_image
 from .article_queryset import LISTS_NEVER_SHOW, attach_author, author_columns
 from .articles import Article
-from .categories import Category
+from .categories import Category, attach_sections
 from .comments import Comment
 from .compiled import Compiled, Slot, int_slot, time_slot
 from .rating_figures import RATING_FIELDS
@@ -33,6 +33,10 @@ from .readership import DailyViews
 
 ROW_SIZE = 4  # stories per section row
 LIST_SIZE = 5  # stories per list
+# Section rows and "Top rated" look among the newest stories only, so that a front costs
+# the same on an archive of 100,000 as on one of 1,000: a section with nothing among
+# them is dormant, and a rating older than them is history, not news.
+CANDIDATES = 200
 MIN_VOTES = 3  # "Top rated" needs this many votes: one 5-star vote is no rating
 WEEK = datetime.timedelta(days=7)
 REFRESH = datetime.timedelta(minutes=15)
@@ -91,13 +95,15 @@ def home(cards, per_page, lead_id=None, count_readers=True):
         # The last seven days, today included, as the newsroom's calendar counts them.
         first_day = newsroom_time.local(now).date() - (WEEK - datetime.timedelta(days=1))
         most_read = list(queries["read"].raw(Article, since_day=_db_day(first_day), **values))
-    return Front(
+    front = Front(
         lead=lead,
         rows=section_rows(lead),
         most_read=most_read,
         most_discussed=discussed,
         top_rated=list(queries["rated"].raw(Article, **values)),
     )
+    attach_sections([*front.most_read, *front.most_discussed, *front.top_rated])
+    return front
 
 
 def section_rows(lead=None):
@@ -110,6 +116,7 @@ def section_rows(lead=None):
             continue
         featured_image.attach(card)
         found.setdefault(card.top_section, []).append(card)
+    attach_sections([card for cards in found.values() for card in cards])
     sections = sorted(
         (section for section in by_slug.values() if section.on_front and section.slug in found),
         key=lambda section: (section.order, section.name),
@@ -147,26 +154,37 @@ def _queries():
     }
 
 
+def _newest(published):
+    """The newest `CANDIDATES` stories (the publish-time index reads them in order)."""
+    return published.order_by(*card_list.ORDERING).values("pk")[:CANDIDATES]
+
+
 def _rows(cards):
     """The newest `ROW_SIZE` + 1 stories of each top-level section (one may be the lead)."""
     path = models.F("category__path")
     top = Substr(path, 1, StrIndex(Concat(path, models.Value("/")), models.Value("/")) - 1)
     newest = models.Window(RowNumber(), partition_by=[top], order_by=["-publish_at", "-id"])
-    ranked = cards.annotate(rank=newest).filter(rank__lte=ROW_SIZE + 1).values("pk")
+    recent = cards.filter(pk__in=_newest(cards))
+    ranked = recent.annotate(rank=newest).filter(rank__lte=ROW_SIZE + 1).values("pk")
     rows = cards.filter(pk__in=ranked).annotate(top_section=top)
     return rows.order_by(*card_list.ORDERING)
 
 
 def _most_read(published, since_day):
+    this_week = DailyViews.objects.filter(day__gte=since_day)  # the (day, article) index
     week = models.Sum("daily_views__views", filter=models.Q(daily_views__day__gte=since_day))
-    read = published.annotate(week_views=week).filter(week_views__gt=0)
+    read = published.filter(pk__in=this_week.values("article_id"))
+    read = read.annotate(week_views=week).filter(week_views__gt=0)
     return read.order_by("-week_views", *card_list.ORDERING).only(*LIST_COLUMNS)[:LIST_SIZE]
 
 
 def _most_discussed(published, since):
+    """The newest stories by this week's approved comments, then by all their comments
+    (the list falls back to those when the week was quiet)."""
     approved = models.Q(comments__status=Comment.Status.APPROVED)
     recent = models.Count("comments", filter=approved & models.Q(comments__created_at__gte=since))
-    discussed = published.filter(comment_count__gt=0).annotate(recent_comments=recent)
+    discussed = published.filter(pk__in=_newest(published), comment_count__gt=0)
+    discussed = discussed.annotate(recent_comments=recent)
     ordering = ("-recent_comments", "-comment_count", *card_list.ORDERING)
     return discussed.order_by(*ordering).only(*LIST_COLUMNS, "comment_count")[:LIST_SIZE]
 
@@ -174,7 +192,8 @@ def _most_discussed(published, since):
 def _top_rated(published):
     votes = sum((models.F(name) for name in RATING_FIELDS[1:]), models.F(RATING_FIELDS[0]))
     stars = sum(models.F(name) * n for n, name in enumerate(RATING_FIELDS, start=1))
-    rated = published.filter(rating_enabled=True).annotate(rating_votes=votes)
+    rated = published.filter(pk__in=_newest(published), rating_enabled=True)
+    rated = rated.annotate(rating_votes=votes)
     rated = rated.filter(rating_votes__gte=MIN_VOTES).annotate(
         rating_score=Cast(stars, models.FloatField()) / Cast(votes, models.FloatField())
     )
