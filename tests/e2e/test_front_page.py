@@ -2,8 +2,6 @@
 its shape; axe-core finds no serious or critical problem on either (#21)."""
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -15,23 +13,6 @@ from articles.readers import Reader
 from ..factories import ArticleFactory, CategoryFactory, CommentFactory, image_upload
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def _violations(page):
-    if not AXE.exists():
-        if os.environ.get("CI"):
-            raise RuntimeError("CI needs axe-core: run `npm ci` (see .ci/run).")
-        pytest.skip("axe-core is not installed: run `npm ci`")
-    page.evaluate(AXE.read_text())  # by the test tool, not a page script: CSP allows it
-    result = page.evaluate("async () => await axe.run(document)")
-    assert len(result["passes"]) > 10  # axe really looked at the page
-    return [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _magazine():
@@ -95,7 +76,7 @@ def test_the_front_at_390_px_is_one_column(live_server, page, tmp_path):
 
 @pytest.mark.parametrize("width", [390, 1280], ids=["phone", "desktop"])
 def test_the_front_and_a_section_page_have_no_serious_accessibility_violations(
-    live_server, page, tmp_path, width
+    live_server, page, tmp_path, width, serious_violations
 ):
     _magazine()
     page.set_viewport_size({"width": width, "height": 900})
@@ -104,6 +85,6 @@ def test_the_front_and_a_section_page_have_no_serious_accessibility_violations(
         page.goto(live_server.url + path)
         page.screenshot(path=tmp_path / f"{path.strip('/') or 'home'}-{width}.png")
         assert page.locator(".lead").count() == 1
-        if found := _violations(page):
+        if found := serious_violations(page):
             problems[path] = found
     assert not problems, problems

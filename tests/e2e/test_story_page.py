@@ -2,9 +2,6 @@
 quiet marker in the margin (hidden until hover, shown on keyboard focus), the dark scheme
 follows the reader's system, paper gets no forms, and axe finds nothing serious."""
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -16,22 +13,6 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SEED_URL = "/world/russia/belarusian-russian-leaders-meet-as-west-prepares-to-ramp-up-pressure/"
 WIDTHS = pytest.mark.parametrize("width", [390, 1280], ids=["phone", "desktop"])
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def serious_violations(page):
-    if not AXE.exists():
-        if os.environ.get("CI"):
-            raise RuntimeError("CI needs axe-core: run `npm ci` (see .ci/run).")
-        pytest.skip("axe-core is not installed: run `npm ci`")
-    page.evaluate(AXE.read_text())  # evaluated by the test tool, not a page script: CSP allows it
-    result = page.evaluate("async () => await axe.run(document)")
-    assert len(result["passes"]) > 10  # axe really looked at the page
-    return [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def opacity(locator):
@@ -80,7 +61,7 @@ def test_the_paragraph_marker_waits_in_the_margin_until_hover_or_keyboard_focus(
 
 @WIDTHS
 def test_the_dark_scheme_follows_the_readers_system_and_stays_accessible(
-    live_server, page, width, tmp_path
+    live_server, page, width, tmp_path, serious_violations
 ):
     russia = Category.objects.get(path="world/russia")
     ArticleFactory(title="Minsk after the summit", category=russia, tags=["Belarus"])
