@@ -42,25 +42,26 @@ def seeded_site():
             yield f"http://127.0.0.1:{port}"
 
 
-def audit(url):
-    """Lighthouse's report on `url`, as a dict."""
+def audit(url, attempts=2):
+    """Lighthouse's report on `url`, as a dict. Tried twice: now and then its Chrome
+    fails to start on a busy machine, which says nothing about the page."""
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
-        subprocess.run(
-            [
-                LIGHTHOUSE,
-                url,
-                "--quiet",
-                "--output=json",
-                f"--output-path={report}",
-                f"--only-categories={','.join(CATEGORIES)}",
-                f"--chrome-flags={CHROME_FLAGS}",
-            ],
-            env=os.environ | {"CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")},
-            check=True,
-            capture_output=True,
-        )
-        return json.loads(report.read_text())
+        command = [
+            LIGHTHOUSE,
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={report}",
+            f"--only-categories={','.join(CATEGORIES)}",
+            f"--chrome-flags={CHROME_FLAGS}",
+        ]
+        env = os.environ | {"CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+        for _ in range(attempts):
+            run = subprocess.run(command, env=env, capture_output=True, text=True)
+            if run.returncode == 0:
+                return json.loads(report.read_text())
+        raise RuntimeError(f"Lighthouse failed {attempts} times on {url}: {run.stderr[-2000:]}")
 
 
 def scores(report):
