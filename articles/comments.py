@@ -58,8 +58,8 @@ def post_comment(comment, reader, ip_hash, *, notify_replies=False):
     checks = [(identity, rule) for rule in POST_RULES for identity in (reader.key, ip_hash)]
     if not allowed("comment", checks):
         raise TooFast(POST_RULES[0].period)
-    comment.user = reader.user
-    comment.reader_hash = "" if reader.user else reader.token_hash
+    for field, value in comment.written_by(reader).items():
+        setattr(comment, field, value)
     if comment.parent is not None:
         comment.depth = comment.parent.depth + 1
     note = ""

@@ -42,8 +42,7 @@ def report_comment(comment, reader, reason, note, ip_hash, address_hash):
         raise TooFast(REPORT_RULES[0].period)
     report = CommentReport(
         comment=comment,
-        user=reader.user,
-        reader_hash="" if reader.user else reader.token_hash,
+        **CommentReport.written_by(reader),
         reason=reason,
         note=note,
         address_hash=address_hash,

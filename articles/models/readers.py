@@ -55,6 +55,11 @@ class ReaderAction(models.Model):
     class Meta:
         abstract = True
 
+    @staticmethod
+    def written_by(reader):
+        """The fields naming `reader` on a row they write: their account, or a guest's hash."""
+        return {"user": reader.user, "reader_hash": "" if reader.user else reader.token_hash}
+
     def is_by(self, reader):
         if reader.user:
             return self.user_id == reader.user.pk

@@ -132,9 +132,8 @@ class VoteQuerySet(ReaderActionQuerySet):
                 self.lock_article_of(target)
                 if self.address_is_over_limit(self.article_id_of(target), address):
                     raise TooManyVotesFromAddress
-            identity = {"user": reader.user} if reader.user else {"reader_hash": reader.token_hash}
             fields = {self.target: target, self.value_field: value, "address_hash": address}
-            return self.create(**fields, **identity)
+            return self.create(**fields, **self.model.written_by(reader))
 
         with transaction.atomic():
             self.lock([target.pk])
