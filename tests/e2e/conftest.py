@@ -8,6 +8,7 @@ a missing browser is an error instead, so these tests can never silently not run
 import os
 import re
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -77,20 +78,23 @@ def requests_settled_before_the_database_goes(request):
 
 
 def _count_requests(server):
-    """A function telling how many requests the live server is answering now (each is
-    answered on a thread of its own: `process_request_thread`)."""
+    """A function telling how many requests the live server's application is answering
+    now. Counted around the application, not the connection's thread: a browser keeps
+    its connections open between requests, and an idle one is no request in flight."""
     if not hasattr(server, "in_flight"):
-        answer = server.process_request_thread
+        answer, lock = server.get_app(), threading.Lock()
         server.in_flight = 0
 
-        def counted(*args):
-            server.in_flight += 1
+        def counted(environ, start_response):
+            with lock:
+                server.in_flight += 1
             try:
-                answer(*args)
+                return answer(environ, start_response)
             finally:
-                server.in_flight -= 1
+                with lock:
+                    server.in_flight -= 1
 
-        server.process_request_thread = counted
+        server.set_app(counted)
     return lambda: server.in_flight
 
 
