@@ -139,9 +139,11 @@ def first_page(rows, has_next, ordering):
     return page
 
 
-def paginate(queryset, ordering, per_page, params, link_params=None):
+def paginate(queryset, ordering, per_page, params, link_params=None, first_page_size=None):
     """The page of `queryset` (sorted by `ordering`, which ends with a unique field) that
     the request's `after` or `before` parameter asks for; the first page otherwise.
+    `first_page_size` is for lists whose first page shows more (a lead above the river):
+    stepping back, fewer rows than that before the cursor are the first page.
 
     Costs one query, whatever the position: the page's rows plus one to know whether
     there are more.
@@ -150,12 +152,10 @@ def paginate(queryset, ordering, per_page, params, link_params=None):
     after = decode(params.get("after"), ordering, model)
     before = decode(params.get("before"), ordering, model) if after is None else None
     if before is not None:
-        rows = list(
-            queryset.filter(_beyond(_reversed(ordering), before)).order_by(*_reversed(ordering))[
-                : per_page + 1
-            ]
-        )
-        has_previous = len(rows) > per_page
+        first_size = max(per_page, first_page_size or per_page)
+        newer = queryset.filter(_beyond(_reversed(ordering), before))
+        rows = list(newer.order_by(*_reversed(ordering))[: first_size + 1])
+        has_previous = len(rows) > first_size
         rows = rows[:per_page][::-1]
         # We came from the page after this one: it is there. Back at the top, this
         # is the first page (one address for it: no cursor).

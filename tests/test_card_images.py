@@ -1,11 +1,13 @@
 """Cards in article lists show the 16:9 crop around the image's focal point, so a
 subject away from the centre (a face at the top of a portrait) stays in the card."""
 
+import datetime
 import io
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from articles import media
@@ -35,7 +37,8 @@ def red_pixels(data):
 def test_a_card_shows_the_16_9_crop_that_keeps_the_focal_point(client):
     image = media.add_image(portrait_with_a_red_face_at_the_top(), alt="The mayor")
     media.set_focal_point(image, 0.5, 130 / 1600)
-    ArticleFactory(image=image)
+    ArticleFactory(image=image, publish_at=timezone.now() - datetime.timedelta(hours=1))
+    ArticleFactory(title="The lead, above the cards")
     home = client.get(reverse("articles:home")).content.decode()
     card = re.search(r'<a class="card__image".*?</a>', home, flags=re.S).group(0)
     img = re.search(r"<img [^>]+>", card).group(0)

@@ -62,7 +62,8 @@ def test_the_compiled_first_page_shows_what_the_querysets_give(client, settings)
     home = client.get("/")
     page = home.content.decode()
 
-    assert _card_titles(home) == ["Card 0", "Card 1", "Card 2"]
+    assert 'id="lead-title"><a href="/world/card-0/">Card 0</a>' in page
+    assert _card_titles(home) == ["Card 0", "Card 1", "Card 2", "Card 3"]  # lead, 3 cards
     card = Article.objects.get(title="Card 1")
     assert f"{card.author.name}, Bob Byline and Ada Byline · " in page
     assert f'href="{card.get_absolute_url()}"' in page

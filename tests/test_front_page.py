@@ -225,6 +225,43 @@ def test_later_pages_are_the_river_alone(settings):
     assert later.count('<article class="card">') == 2
 
 
+def _cards(page):
+    return re.findall(r'<h2 class="card__title"><a href="[^"]+">(.*?)</a>', page)
+
+
+def _next_page(page):
+    return _page(url=re.search(r'<a rel="next" href="([^"]+)">', page)[1].replace("&amp;", "&"))
+
+
+@pytest.mark.parametrize("on", ["home", "section"])
+def test_the_lead_is_not_repeated_in_the_river_below_it(settings, on):
+    settings.MAGAZINE_ARTICLES_PER_PAGE = 2
+    sport = CategoryFactory(name="Sport", slug="sport")
+    for n in range(1, 6):
+        _story(f"Story {n}", n, category=sport)
+    first = _page(url="/" if on == "home" else sport.get_absolute_url())
+    assert _lead_title(first) == "Story 1"
+    assert _cards(first) == ["Story 2", "Story 3"]  # a full page, without the lead
+    assert _cards(_next_page(first)) == ["Story 4", "Story 5"]  # and nothing skipped
+
+
+def test_the_editors_pick_is_not_repeated_in_the_river_either(settings):
+    settings.MAGAZINE_ARTICLES_PER_PAGE = 2
+    stories = [_story(f"Story {n}", n) for n in range(1, 5)]
+    _editor_chooses_lead(stories[1])
+    first = _page()
+    assert _lead_title(first) == "Story 2"
+    assert _cards(first) == ["Story 1", "Story 3"]
+    assert _cards(_next_page(first))[0] == "Story 4"
+
+
+def test_a_fresh_install_leads_with_the_seed_story_alone(seed_article):
+    assert Article.objects.count() == 1
+    page = _page()
+    assert _lead_title(page) == seed_article.title
+    assert "Latest stories" not in page and "No articles here yet" not in page
+
+
 def test_a_section_page_leads_with_its_own_newest_story():
     sport = CategoryFactory(name="Sport", slug="sport")
     football = CategoryFactory(name="Football", slug="football", parent=sport)

@@ -1,6 +1,7 @@
 """The media library: images with alt text, caption, credit and a focal point, reused
 as featured images; renditions made once in the background; writers use it."""
 
+import datetime
 import io
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image, features
 
 from articles import media, renditions, submissions
@@ -185,7 +187,8 @@ def test_an_article_picks_a_library_image_and_its_page_shows_it_with_srcset(clie
 def test_browsers_that_read_avif_get_it_on_the_story_and_in_lists(client):
     """AVIF is made for every image: pages offer it first, WebP stays the fallback."""
     image = _library_image(alt="Two leaders shake hands")
-    article = ArticleFactory(image=image)
+    article = ArticleFactory(image=image, publish_at=timezone.now() - datetime.timedelta(hours=1))
+    ArticleFactory(title="The lead, above the cards")
     story = client.get(article.get_absolute_url()).content.decode()
     home = client.get(reverse("articles:home")).content.decode()
     # The story shows the whole picture, a list's card its 16:9 crop.

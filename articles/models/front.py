@@ -69,21 +69,31 @@ def refresh_at(now=None):
     return start + REFRESH
 
 
-def lead_of(cards, per_page, lead_id=None):
-    """The editor's chosen lead if readers may see it, else the newest of `cards`."""
-    if lead_id is not None:
-        found = list(_queries()["lead"].raw(Article, now=_db_now(), lead=lead_id))
-        if found:
-            featured_image.attach(found[0])
-            attach_author(found[0])
-            card_list.complete(found, per_page)
-            return found[0]
-    return cards[0] if cards else None
+def lead_and_river(per_page, section=None, lead_id=None):
+    """(the lead, the river's first `per_page` cards without it, whether more follow):
+    a reader sees each story once. The lead is the editor's pick (`lead_id`) if readers
+    may see it, else the newest story of the home or `section` page."""
+    fetched = per_page + 1  # one more, in case the lead is among them
+    cards, more = card_list.first_page(fetched, section)
+    lead = _chosen_lead(lead_id, fetched) if lead_id is not None else None
+    lead = lead or (cards[0] if cards else None)
+    river = [card for card in cards if card != lead]
+    return lead, river[:per_page], more or len(river) > per_page
 
 
-def home(cards, per_page, lead_id=None, count_readers=True):
-    """The front around the river's first page of `cards`."""
-    lead = lead_of(cards, per_page, lead_id)
+def _chosen_lead(lead_id, per_page):
+    """The chosen story as a card, if readers may see it."""
+    found = list(_queries()["lead"].raw(Article, now=_db_now(), lead=lead_id))
+    if found:
+        featured_image.attach(found[0])
+        attach_author(found[0])
+        card_list.complete(found, per_page)
+        return found[0]
+    return None
+
+
+def home(lead, count_readers=True):
+    """The front around `lead`: its section rows and lists."""
     now = timezone.now()
     queries, values = _queries(), {"now": _db_now(now)}
     since = _db_time(now - WEEK)

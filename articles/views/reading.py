@@ -27,8 +27,10 @@ class ArticleListMixin:
 
     context_object_name = "articles"
     keyset_ordering = card_list.ORDERING
-    # The home and section pages' first page runs compiled queries (`card_list`).
+    # The home and section pages' first page is a lead above the river, from compiled
+    # queries (`front.lead_and_river`).
     compiled_first_page = False
+    lead = None
 
     def get_paginate_by(self, queryset):
         return settings.MAGAZINE_ARTICLES_PER_PAGE
@@ -46,12 +48,22 @@ class ArticleListMixin:
 
     def paginate_queryset(self, queryset, page_size):
         params = self.request.GET
-        if self.compiled_first_page and pagination.is_first_page(params):
-            cards, more = card_list.first_page(page_size, getattr(self, "category", None))
+        page = None
+        if not (self.compiled_first_page and pagination.is_first_page(params)):
+            # A lead list's first page holds its lead too: stepping back reaches it sooner.
+            first_size = page_size + 1 if self.compiled_first_page else None
+            page = pagination.paginate(
+                queryset, self.keyset_ordering, page_size, params, first_page_size=first_size
+            )
+        if self.compiled_first_page and (page is None or page.is_first):
+            section = getattr(self, "category", None)
+            self.lead, cards, more = front.lead_and_river(page_size, section, self.chosen_lead())
             page = pagination.first_page(cards, more, self.keyset_ordering)
-        else:
-            page = pagination.paginate(queryset, self.keyset_ordering, page_size, params)
         return None, page, page.object_list, page.has_previous or page.has_next
+
+    def chosen_lead(self):
+        """The id of the story editors chose to lead the page, if any."""
+        return None
 
 
 class HomeView(ArticleListMixin, ListView):
@@ -63,19 +75,15 @@ class HomeView(ArticleListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if pagination.is_first_page(self.request.GET):
+        if context["page_obj"].is_first:
             pagecache.expire_by(self.request, front.refresh_at())
-            site = SiteSettings.load()
-            cards = context["articles"]
-            context["front"] = front.home(
-                cards,
-                self.get_paginate_by(None),
-                lead_id=site.lead_article_id,
-                count_readers=site.count_readers,
-            )
-            shown = context["front"].shown() | {card.pk for card in cards}
+            context["front"] = front.home(self.lead, SiteSettings.load().count_readers)
+            shown = context["front"].shown() | {card.pk for card in context["articles"]}
             pagecache.depends_on(self.request, *map(pagecache.article_page, sorted(shown)))
         return context
+
+    def chosen_lead(self):
+        return SiteSettings.load().lead_article_id
 
 
 class CategoryView(ArticleListMixin, ListView):
@@ -103,8 +111,7 @@ class CategoryView(ArticleListMixin, ListView):
             subcategories=card_list.subsections(self.category),
             **kwargs,
         )
-        if pagination.is_first_page(self.request.GET):
-            context["lead"] = front.lead_of(context["articles"], self.get_paginate_by(None))
+        context["lead"] = self.lead
         return context
 
 
