@@ -24,12 +24,16 @@ CROSS_SITE = {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}
 
 
 def checked(html, name, value):
-    """Whether the page has the radio button `name`=`value` checked."""
+    """Whether the page has the radio button `name`=`value` checked, or the option
+    `value` of the select `name` selected."""
     inputs = re.findall(r"<input[^>]*>", html)
-    return any(
+    if any(
         f'name="{name}"' in tag and f'value="{value}"' in tag and " checked" in tag
         for tag in inputs
-    )
+    ):
+        return True
+    select = re.search(rf'<select name="{re.escape(name)}".*?</select>', html, re.S)
+    return bool(select) and f'<option value="{value}" selected>' in select[0]
 
 
 def refused_then_sent(url, data):

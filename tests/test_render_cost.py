@@ -51,7 +51,7 @@ def test_the_article_page_writes_its_forms_without_widget_templates(client, seed
     page = response.content.decode()
     # The forms are all there, as before: labels, help texts tied by aria, values.
     assert '<label for="id_notify-email">Your email:</label>' in page
-    assert 'id="id_notify-kind_0" required checked>' in page
+    assert '<option value="article" selected>new follow-up comments</option>' in page
     assert 'aria-describedby="id_email_helptext" id="id_email">' in page
     assert '<textarea name="body" cols="40" rows="6" maxlength="5000" required' in page
 

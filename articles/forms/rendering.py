@@ -5,8 +5,9 @@ values), at a tenth of the cost. The comment and "Notify of" forms are on every
 article page, and their widget templates were about 3 ms of its render from scratch.
 
 Only the simplest templates are written out here (a field group that is not a
-fieldset, a label, an error list, an `<input>`, a `<textarea>`); anything else
-(radio buttons, selects) is rendered by Django's own templates, as before.
+fieldset, a label, an error list, an `<input>`, a `<textarea>`, a `<select>` without
+option groups); anything else (a list of radio buttons) is rendered by Django's own
+templates, as before.
 """
 
 from django.forms.renderers import DjangoTemplates
@@ -56,6 +57,24 @@ def _textarea(context):
     )
 
 
+def _select(context):
+    widget = context["widget"]
+    options = "".join(
+        f'\n  <option value="{conditional_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+        f"{conditional_escape(option['label'])}</option>\n"
+        for _, group, _ in widget["optgroups"]
+        for option in group
+    )
+    name = conditional_escape(widget["name"])
+    return f'<select name="{name}"{_attrs(widget["attrs"])}>{options}\n</select>'
+
+
+def _is_plain_select(template_name, context):
+    return template_name == "django/forms/widgets/select.html" and not any(
+        group_name for group_name, _, _ in context["widget"]["optgroups"]
+    )
+
+
 def _label(context):
     label = conditional_escape(context["label"])
     if not context["use_tag"]:
@@ -92,6 +111,8 @@ class PlainInputs(DjangoTemplates):
             return _input(context)
         if template_name == "django/forms/widgets/textarea.html":
             return _textarea(context)
+        if _is_plain_select(template_name, context):
+            return _select(context)
         if template_name == "django/forms/label.html":
             return _label(context)
         if template_name in (

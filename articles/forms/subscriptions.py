@@ -17,7 +17,7 @@ class SubscribeForm(SpamGuardMixin, forms.Form):
             (Subscription.Kind.MY_COMMENTS, Subscription.Kind.MY_COMMENTS.label.lower()),
         ],
         initial=Subscription.Kind.ARTICLE,
-        widget=forms.RadioSelect,
+        widget=forms.Select,  # one compact line with the address, as wpDiscuz shows it
         error_messages={
             "required": "Choose what to be notified of.",
             "invalid_choice": "Choose new follow-up comments or new replies to your comments.",

@@ -87,12 +87,12 @@ def test_rating_voting_and_subscribing_behind_a_stripping_proxy(old_browser):
     assert CommentVote.objects.get().value == -1
 
     page.goto(site + SEED_URL)
-    page.get_by_label("new replies to my comments").check()
+    page.get_by_label("Notify of").select_option(label="new replies to my comments")
     page.get_by_role("textbox", name="Your email").fill("old@example.com")
     page.get_by_role("button", name="Subscribe").click()
     expect(page.get_by_text(NOT_CHECKED)).to_be_visible()
     expect(page.get_by_role("textbox", name="Your email")).to_have_value("old@example.com")
-    expect(page.get_by_label("new replies to my comments")).to_be_checked()
+    expect(page.get_by_label("Notify of")).to_have_value("my-comments")
     assert not Subscription.objects.exists()
     page.wait_for_timeout(3100)  # the stamp on that page is as fresh as the page
     page.get_by_role("button", name="Subscribe").click()

@@ -16,7 +16,7 @@ def test_reader_subscribes_confirms_by_mail_and_unsubscribes_from_a_notification
 ):
     page.goto(live_server.url + SEED_URL)
     notify = page.locator("form#notify")
-    expect(notify.get_by_role("radio", name="new follow-up comments")).to_be_checked()
+    expect(notify.get_by_label("Notify of")).to_have_value("article")
     notify.get_by_role("textbox", name="Your email").fill("Mia@Example.com")
     notify.get_by_role("button", name="Subscribe").click()
 
