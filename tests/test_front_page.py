@@ -163,6 +163,37 @@ def test_each_section_on_the_front_has_a_row_of_its_newest_stories_in_order():
     assert rows["Sport"] == ["Sport 0", "Football 0"]
 
 
+def test_an_editor_orders_the_sections_rows_and_hides_one_from_the_list_of_sections():
+    culture = CategoryFactory(name="Culture", slug="culture", order=1)
+    sport = CategoryFactory(name="Sport", slug="sport", order=2)
+    _story("Culture 0", 2, category=culture)
+    _story("Sport 0", 3, category=sport)
+    _story("Newest", 1)
+    rows = list(_rows(_page()))
+    assert rows.index("Culture") < rows.index("Sport") and "World" in rows
+    client = Client()
+    client.force_login(make_editor())
+    settings_page = client.get(
+        reverse("admin:articles_sitesettings_change", args=[SiteSettings.load().pk])
+    )
+    changelist = reverse("admin:articles_category_changelist")
+    assert f'<a href="{changelist}">list of sections</a>' in settings_page.content.decode()
+
+    sections = list(Category.objects.all())
+    data = {"form-TOTAL_FORMS": len(sections), "form-INITIAL_FORMS": len(sections), "_save": "Save"}
+    for n, section in enumerate(sections):
+        data[f"form-{n}-id"] = section.pk
+        data[f"form-{n}-order"] = {"culture": 5, "sport": 1}.get(section.slug, section.order)
+        if section.slug != "world":
+            data[f"form-{n}-on_front"] = "on"
+    response = client.post(changelist, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    rows = list(_rows(_page()))
+    assert rows.index("Sport") < rows.index("Culture")
+    assert "World" not in rows
+
+
 def test_most_read_this_week_follows_the_counts():
     little, much, long_ago = _story("Read a little", 2), _story("Read much", 3), _story("Old", 4)
     _views(little, 5)

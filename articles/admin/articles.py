@@ -56,8 +56,11 @@ class StageFilter(admin.SimpleListFilter):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "slug", "order")
-    list_editable = ("order",)
+    """The sections; their order and whether each has a row on the home page are edited
+    in the list, all at once."""
+
+    list_display = ("__str__", "slug", "order", "on_front")
+    list_editable = ("order", "on_front")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("parent",)
@@ -95,12 +98,19 @@ class AgencyAdmin(admin.ModelAdmin):
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
     list_display = ("site_name", "tagline")
-    fieldsets = (
-        (None, {"fields": ("site_name", "tagline", "description", "call_to_action")}),
-        ("Home page", {"fields": ("lead_article",)}),
-        ("Reading figures", {"fields": ("count_readers",)}),
-    )
     autocomplete_fields = ("lead_article",)
+
+    def get_fieldsets(self, request, obj=None):
+        sections = format_html(
+            'The sections\' rows under the lead, and their order, are set in the <a href="{}">'
+            "list of sections</a>.",
+            reverse("admin:articles_category_changelist"),
+        )
+        return (
+            (None, {"fields": ("site_name", "tagline", "description", "call_to_action")}),
+            ("Home page", {"fields": ("lead_article",), "description": sections}),
+            ("Reading figures", {"fields": ("count_readers",)}),
+        )
 
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists()
