@@ -63,11 +63,13 @@ backup: $(VENV)/installed.stamp
 check-backup: $(VENV)/installed.stamp
 	$(PY) manage.py check_backup --dir "$(BACKUP_DIR)"
 
-# Browser tests run on their own, after the rest: they share one live server.
-# Both runs measure coverage; `make coverage` reports it.
+# Browser tests run on their own, after the rest, a file per worker (a file's tests share
+# its module fixtures, such as Lighthouse's runs): they mostly wait on the browser, so two
+# workers take half the time even on two cores. Both runs measure coverage; `make
+# coverage` reports it.
 test: $(VENV)/installed.stamp
 	$(PY) -m pytest -n auto -m "not e2e" --cov --cov-report= --cov-fail-under=0 $(PYTEST_ARGS)
-	$(PY) -m pytest -m e2e --cov --cov-append --cov-report= --cov-fail-under=0 $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist loadfile -m e2e --cov --cov-append --cov-report= --cov-fail-under=0 $(PYTEST_ARGS)
 
 # The tests without a browser and without coverage: CI's second pass, on PostgreSQL and
 # Redis (the browser tests are the same on either database, and ran in `make test`).
