@@ -48,7 +48,7 @@ class LatestArticlesFeed(Feed):
         return self.articles(obj)[: settings.MAGAZINE_FEED_ITEMS]
 
     def articles(self, obj):
-        return Article.objects.published().for_listing().prefetch_related("tags")
+        return Article.objects.published().for_listing(with_body=True).prefetch_related("tags")
 
     def item_title(self, article):
         return article.title

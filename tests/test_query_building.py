@@ -161,12 +161,15 @@ def test_an_articles_agencies_tags_and_notes_come_as_its_managers_give_them(comp
     assert article_page.change_notes_of(ArticleFactory()) == []  # never revised: no query
 
 
-def test_a_list_of_cards_reads_neither_the_bodys_source_nor_the_search_columns():
-    ArticleFactory.create_batch(2)
+@pytest.mark.parametrize("address", ["/", "/world/", "/?after=9999999999999999.1", "/feed/"])
+def test_a_list_of_cards_reads_neither_the_body_nor_the_search_columns(client, address):
+    """Only a feed's items show the body (`body_html`, or `body_text` cut short)."""
+    ArticleFactory.create_batch(3)
     with CaptureQueriesContext(connection) as queries:
-        cards = list(Article.objects.published().for_listing())
-    listed = queries.captured_queries[0]["sql"]
-    for column in ("body", "search_text", "search_vector"):
-        assert f'"articles_article"."{column}"' not in listed
-    assert '"articles_article"."body_html"' in listed  # the feeds show it
-    assert cards and all(card.title and card.category.name for card in cards)
+        assert client.get(address).status_code == 200
+    lists = [q["sql"] for q in queries.captured_queries if '"articles_article"."title"' in q["sql"]]
+    assert lists
+    shown = {"body_html", "body_text"} if address == "/feed/" else set()
+    for listed in lists:
+        for column in ("body", "search_text", "search_vector", "body_html", "body_text"):
+            assert (f'"articles_article"."{column}"' in listed) == (column in shown), column

@@ -16,6 +16,8 @@ from .scheduling import PUBLISHED, published_q, stage_q, taken_down_q
 from .story_people import StoryMember
 
 LISTS_NEVER_SHOW = ("body", "search_text", "search_vector")
+# Nor does a card show the body: only a feed's items do (`for_listing(with_body=True)`).
+CARDS_NEVER_SHOW = (*LISTS_NEVER_SHOW, "body_html", "body_text")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -67,15 +69,15 @@ class ArticleQuerySet(models.QuerySet):
             return self.all()
         return self.filter(_is_published() | _is_on_story(user))
 
-    def for_listing(self):
+    def for_listing(self, with_body=False):
         """What a card shows: section, image and every author (one query for the others).
 
-        Not the editor's source of the body nor the search columns, which no list shows
-        (feeds show `body_html`): a page of cards reads a fraction of the rows' bytes.
+        Not the body nor the search columns, which no card shows (a feed's items show the
+        body: `with_body`): a page of cards reads a fraction of the rows' bytes.
         """
         return (
             self.select_related("category", "author", "image")
-            .defer(*LISTS_NEVER_SHOW)
+            .defer(*(LISTS_NEVER_SHOW if with_body else CARDS_NEVER_SHOW))
             .prefetch_related(with_bylines())
         )
 

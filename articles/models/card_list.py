@@ -14,7 +14,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from . import featured_image
-from .article_queryset import LISTS_NEVER_SHOW, attach_author, author_columns
+from .article_queryset import CARDS_NEVER_SHOW, attach_author, author_columns
 from .articles import Article
 from .categories import Category, attach_sections
 from .compiled import Compiled, Slot, int_slot, time_slot
@@ -86,7 +86,7 @@ def _queries(per_page):
     now = time_slot("now", Article._meta.get_field("publish_at"))
     below_text = "\x00below\x00/"
     below = Slot("below", below_text, _like_prefix(below_text))
-    cards = Article.objects.published(now=now.value).defer(*LISTS_NEVER_SHOW)
+    cards = Article.objects.published(now=now.value).defer(*CARDS_NEVER_SHOW)
     in_section = cards.filter(
         models.Q(category_id=SECTION.value) | models.Q(category__path__startswith=below_text)
     )

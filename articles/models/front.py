@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from .. import newsroom_time
 from . import card_list, featured_image
-from .article_queryset import LISTS_NEVER_SHOW, attach_author, author_columns
+from .article_queryset import CARDS_NEVER_SHOW, attach_author, author_columns
 from .articles import Article
 from .categories import Category, attach_sections
 from .comments import Comment
@@ -153,7 +153,7 @@ def _queries():
     moment, day = datetime.datetime(1999, 1, 1, tzinfo=datetime.UTC), datetime.date(1998, 1, 1)
     since, since_day = Slot("since", moment, _db_time(moment)), Slot("since_day", day, _db_day(day))
     published = Article.objects.published(now=now.value)
-    cards = published.defer(*LISTS_NEVER_SHOW).annotate(**featured_image.columns())
+    cards = published.defer(*CARDS_NEVER_SHOW).annotate(**featured_image.columns())
     lead = cards.annotate(**author_columns()).filter(pk=LEAD.value)
     return {
         "lead": Compiled.of(lead, now, LEAD),
