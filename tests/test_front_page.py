@@ -291,6 +291,7 @@ def test_a_fresh_install_leads_with_the_seed_story_alone(seed_article):
     page = _page()
     assert _lead_title(page) == seed_article.title
     assert "Latest stories" not in page and "No articles here yet" not in page
+    assert 'aria-label="Popular stories"' not in page  # no empty column of lists beside it
 
 
 def test_a_section_page_leads_with_its_own_newest_story():

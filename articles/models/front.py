@@ -54,6 +54,11 @@ class Front:
     most_discussed: list = field(default_factory=list)
     top_rated: list = field(default_factory=list)
 
+    @property
+    def has_lists(self):
+        """Whether any of "Most read", "Most discussed" and "Top rated" has stories."""
+        return bool(self.most_read or self.most_discussed or self.top_rated)
+
     def shown(self):
         """The ids of the stories the front shows."""
         stories = [self.lead] if self.lead else []
