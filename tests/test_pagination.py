@@ -71,6 +71,7 @@ def test_the_first_page_has_no_cursor_and_later_pages_link_to_it(client, setting
     assert _article_pks(back) == _article_pks(first)
     assert _link(back.content.decode(), "prev") is None
     assert ">Latest</a>" not in back.content.decode()
+    assert '<link rel="canonical" href="http://testserver/">' in back.content.decode()
 
 
 @pytest.mark.parametrize(
