@@ -77,13 +77,18 @@ class HomeView(ArticleListMixin, ListView):
         context = super().get_context_data(**kwargs)
         if context["page_obj"].is_first:
             pagecache.expire_by(self.request, front.refresh_at())
-            context["front"] = front.home(self.lead, SiteSettings.load().count_readers)
+            context["front"] = front.home(self.lead, self.site.count_readers)
             shown = context["front"].shown() | {card.pk for card in context["articles"]}
             pagecache.depends_on(self.request, *map(pagecache.article_page, sorted(shown)))
         return context
 
+    @functools.cached_property
+    def site(self):
+        """The site settings, read from the shared cache once per request."""
+        return SiteSettings.load()
+
     def chosen_lead(self):
-        return SiteSettings.load().lead_article_id
+        return self.site.lead_article_id
 
 
 class CategoryView(ArticleListMixin, ListView):
