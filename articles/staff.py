@@ -8,19 +8,24 @@ the first sign-in the admin asks for the second factor as it does of all staff
 (`articles.two_factor`).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
 from . import pagecache, roles
-from .models import Author, Comment, SiteSettings
+from .models import Author, Comment, OutgoingMail, SiteSettings
 from .tasks import queue_email, render_email
+
+LINK_AGAIN_AFTER = timedelta(minutes=1)
 
 GROUPS = (
     (roles.WRITERS, "Writer: writes stories and sends them for review"),
@@ -82,8 +87,22 @@ def invitation_link(user):
 
 
 def _mail_password_link(user, template, subject, kind, **context):
-    """Mail `user` a link that sets their password, once per link: a double click sends
-    one mail, a new link another."""
+    """Mail `user` a link that sets their password, unless one went in the last
+    `LINK_AGAIN_AFTER`: a double click sends one mail even when its second click makes
+    another link (a token names the second it was made), and asking again later, when
+    the first mail never came, sends a new one. The account's row is locked meanwhile,
+    so two clicks at once cannot both find no mail."""
+    key_prefix = f"{kind}:{user.pk}:"
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        sent_lately = OutgoingMail.objects.filter(
+            key__startswith=key_prefix, created_at__gt=timezone.now() - LINK_AGAIN_AFTER
+        )
+        if not sent_lately.exists():
+            _queue_password_link(user, template, subject, key_prefix, context)
+
+
+def _queue_password_link(user, template, subject, key_prefix, context):
     link = invitation_link(user)
     site_name = SiteSettings.load().site_name
     text, html = render_email(
@@ -99,7 +118,7 @@ def _mail_password_link(user, template, subject, kind, **context):
     token = link.rstrip("/").rsplit("/", 1)[-1]
     queue_email(
         user.email, subject.format(site_name=site_name), text, html=html,
-        key=f"{kind}:{user.pk}:{token}",
+        key=key_prefix + token,
     )  # fmt: skip
 
 

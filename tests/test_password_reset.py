@@ -2,9 +2,12 @@
 mail (through the outbox), outsiders learn nothing, and the form is rate-limited."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import OutgoingMail
 
@@ -53,11 +56,35 @@ def test_the_answer_is_the_same_and_no_mail_goes_for_an_address_that_is_not_staf
     assert not OutgoingMail.objects.exists()
 
 
-def test_a_double_click_sends_one_mail(client):
+def _clock_at(monkeypatch, moment):
+    """Stop both clocks a reset reads: the link's (its token names the second it was
+    made) and the outbox's."""
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    monkeypatch.setattr(default_token_generator, "_now", lambda: moment.replace(tzinfo=None))
+
+
+@pytest.mark.parametrize("apart", [timedelta(0), timedelta(seconds=1), timedelta(seconds=50)])
+def test_a_double_click_sends_one_mail(client, monkeypatch, apart):
+    """The second click may land in the next second, which makes a different link."""
     make_editor(email="ed@example.com")
+    start = timezone.now().replace(microsecond=999_000)
+    _clock_at(monkeypatch, start)
     client.post(RESET, {"email": "ed@example.com"})
+    _clock_at(monkeypatch, start + apart)
     client.post(RESET, {"email": "ed@example.com"})
     assert OutgoingMail.objects.filter(to="ed@example.com").count() == 1
+
+
+def test_asking_again_later_sends_a_new_link(client, monkeypatch):
+    """The first mail may never have come: a minute on, a second ask is not a double click."""
+    make_editor(email="ed@example.com")
+    start = timezone.now()
+    _clock_at(monkeypatch, start)
+    client.post(RESET, {"email": "ed@example.com"})
+    _clock_at(monkeypatch, start + timedelta(minutes=2))
+    client.post(RESET, {"email": "ed@example.com"})
+    first, second = OutgoingMail.objects.filter(to="ed@example.com").order_by("created_at")
+    assert _link_in(first) != _link_in(second)
 
 
 def test_a_bad_address_is_refused_with_what_was_typed(client):

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import roles
 from articles.models import Author, OutgoingMail
@@ -140,6 +141,7 @@ def test_an_editor_sends_a_new_invitation_to_someone_who_has_not_set_a_password(
     client.post(ADD, _staff_form())
     later = datetime.datetime.now() + datetime.timedelta(minutes=5)  # a new link, not a click
     monkeypatch.setattr(default_token_generator, "_now", lambda: later)
+    monkeypatch.setattr(timezone, "now", lambda: timezone.make_aware(later))
     ann = get_user_model().objects.get(email="ann@example.com")
     client.post(
         reverse("admin:auth_user_changelist"),
