@@ -17,7 +17,8 @@ This module: only requests with no cookie but the CSRF one are served from or st
 here; a page that used a CSRF token or changed while rendering is not kept. Pages live
 in each process's memory ("local") under their whole address, scheme and host
 included, plain and gzip-compressed, each with its ETag; `Cache-Control: public,
-s-maxage` lets a shared cache hold them too, as they carry nothing per request.
+s-maxage` lets a shared cache hold them too, as they carry nothing per request. A hit
+reads one version (`ANY_CHANGE`, bumped with every name) while nothing has changed.
 """
 
 import gzip
@@ -36,6 +37,8 @@ from . import edge
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 VERSION_PREFIX = "pagecache:version:"
+# Bumped with every name: while it stands still, nothing any kept page shows has changed.
+ANY_CHANGE = "*"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "X-Robots-Tag")
 
 
@@ -61,7 +64,8 @@ def invalidate(*names):
 
     def bump():
         now = time.time_ns()
-        cache.set_many({VERSION_PREFIX + name: now for name in names}, None)
+        # The names first: a reader who sees ANY_CHANGE moved finds them moved too.
+        cache.set_many({VERSION_PREFIX + name: now for name in (*names, ANY_CHANGE)}, None)
         edge.ban(names)
 
     transaction.on_commit(bump)
@@ -120,11 +124,7 @@ class AnonymousPageCacheMiddleware:
         key = "pagecache:page:" + hashlib.sha256(address.encode()).hexdigest()
         entry = caches["local"].get(key)
         # For the metrics' hit ratio (magazine/monitoring/metrics.py).
-        if (
-            entry
-            and time.time() < entry["until"]
-            and versions(entry["names"], time.time_ns()) == entry["versions"]
-        ):
+        if entry and time.time() < entry["until"] and _unchanged(key, entry):
             request.page_cache_result = "hit"
             request.page_cache_names = set(entry["names"])  # what it shows, as when rendered
             return self._serve(request, entry)
@@ -133,6 +133,7 @@ class AnonymousPageCacheMiddleware:
 
     def _render_and_store(self, request, key):
         started = request.page_cache_started = time.time_ns()
+        latest_change = _latest_change()
         response = self.get_response(request)
         names = getattr(request, "page_cache_names", None)
         if (
@@ -160,6 +161,7 @@ class AnonymousPageCacheMiddleware:
             "until": until,
             "names": sorted(names),
             "versions": current,
+            "latest_change": latest_change,
             "headers": {h: response[h] for h in KEPT_HEADERS if response.has_header(h)},
             "plain": _copy(response.content),
             # Compressed once, here, not for every hit by GZipMiddleware (which leaves a
@@ -194,6 +196,23 @@ class AnonymousPageCacheMiddleware:
         )
         patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
         return response
+
+
+def _latest_change():
+    return versions([ANY_CHANGE], time.time_ns())[ANY_CHANGE]
+
+
+def _unchanged(key, entry):
+    """Whether what the kept page shows is as it was: one read while nothing changed
+    anywhere, else one per name it shows, after which the page is one read again."""
+    latest_change = _latest_change()  # before the names: a change meanwhile shows in them
+    if latest_change == entry["latest_change"]:
+        return True
+    if versions(entry["names"], time.time_ns()) != entry["versions"]:
+        return False
+    entry["latest_change"] = latest_change
+    caches["local"].set(key, entry, math.ceil(entry["until"] - time.time()))
+    return True
 
 
 def _copy(content):

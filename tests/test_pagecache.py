@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import pagecache
 from articles.models import Article, ArticleRating, Category, SiteSettings
 from articles.readers import Reader
 
@@ -129,3 +130,41 @@ def test_comments_show_to_the_next_reader_at_once(seed_article):
     assert "First!" in page
     moderation.remove(Comment.objects.filter(pk=comment.pk))
     assert "First!" not in Client().get(url).content.decode()
+
+
+def _versions_read(monkeypatch):
+    """The names whose versions the page cache reads from the shared cache, as they go."""
+    read = []
+    real = pagecache.versions
+
+    def counted(names, missing_value=None):
+        read.extend(names)
+        return real(names, missing_value)
+
+    monkeypatch.setattr(pagecache, "versions", counted)
+    return read
+
+
+def test_a_kept_page_is_checked_by_one_read_however_many_stories_it_shows(monkeypatch):
+    """A kept home page names every story it shows (some 30): one read of the shared
+    cache per name was most of a hit's time (a file each on one machine)."""
+    ArticleFactory.create_batch(12)
+    Client().get("/")
+    read = _versions_read(monkeypatch)
+    assert Client().get("/")["X-Page-Cache"] == "hit"
+    assert len(read) == 1
+
+
+def test_a_change_elsewhere_keeps_the_page_and_its_one_read(seed_article, monkeypatch):
+    """A change to a story the page does not show costs the next hit a check of each
+    name it does show; then one read again."""
+    elsewhere = ArticleFactory()
+    url = seed_article.get_absolute_url()
+    Client().get(url)
+    ArticleRating.objects.rate(elsewhere, Reader(user=None, token="reader-one"), 4)
+    read = _versions_read(monkeypatch)
+    assert Client().get(url)["X-Page-Cache"] == "hit"
+    assert len(read) > 1
+    read.clear()
+    assert Client().get(url)["X-Page-Cache"] == "hit"
+    assert len(read) == 1
