@@ -19,6 +19,8 @@ in each process's memory ("local") under their whole address, scheme and host
 included, plain and gzip-compressed, each with its ETag; `Cache-Control: public,
 s-maxage` lets a shared cache hold them too, as they carry nothing per request. A hit
 reads one version (`ANY_CHANGE`, bumped with every name) while nothing has changed.
+What is alike for every reader but only part of a page (the home page's front) is
+kept the same way, by `keep`, for readers the page cache cannot serve.
 """
 
 import gzip
@@ -146,10 +148,8 @@ class AnonymousPageCacheMiddleware:
             or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         ):
             return response
-        # A version newer than the render means the content changed meanwhile: the page
-        # may show the old content, so it is not kept. A new name starts just before.
-        current = versions(names, started - 1)
-        if any(version is None or version > started for version in current.values()):
+        current = _versions_since(names, started)
+        if current is None:
             return response
         until = min(
             started / 1e9 + settings.MAGAZINE_PAGE_CACHE_SECONDS,
@@ -196,6 +196,45 @@ class AnonymousPageCacheMiddleware:
         )
         patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
         return response
+
+
+def keep(request, key, compute, until):
+    """`compute()` → (a value, the names of what it shows), run once per process and
+    kept until `until` or until one of those names changes; returns the same pair. For
+    what is alike for every reader but costs queries to find, such as the home page's
+    front, which the page cache cannot serve to a reader with a cookie."""
+    if not settings.MAGAZINE_KEEP_FRAGMENTS:
+        return compute()
+    key = "pagecache:kept:" + hashlib.sha256(repr(key).encode()).hexdigest()
+    entry = caches["local"].get(key)
+    if entry and time.time() < entry["until"] and _unchanged(key, entry):
+        return entry["value"], entry["names"]
+    # As old as the page being rendered: a name new to the cache is no change to it.
+    started = getattr(request, "page_cache_started", None) or time.time_ns()
+    latest_change = _latest_change()
+    value, names = compute()
+    current = _versions_since(names, started)
+    until = until.timestamp()
+    if current is not None and until > time.time():
+        entry = {
+            "until": until,
+            "names": sorted(names),
+            "versions": current,
+            "latest_change": latest_change,
+            "value": value,
+        }
+        caches["local"].set(key, entry, math.ceil(until - time.time()))
+    return value, names
+
+
+def _versions_since(names, started):
+    """The versions of `names` if none changed since `started`, else None: what was
+    drawn meanwhile may show the old content, so it is not kept. A name new to the
+    cache starts just before."""
+    current = versions(names, started - 1)
+    if any(version is None or version > started for version in current.values()):
+        return None
+    return current
 
 
 def _latest_change():

@@ -6,7 +6,9 @@ import re
 import time
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -402,3 +404,45 @@ def test_the_front_reads_the_sections_from_the_shared_cache_the_same_times_for_2
     reads.clear()
     client.get("/")
     assert len(reads) == with_two <= 6
+
+
+def _reader_the_page_cache_cannot_serve():
+    """A reader with a cookie of their own (signed in, a voter, an editor): every page
+    is drawn for them."""
+    client = Client()
+    client.cookies["sessionid"] = "theirs"
+    return client
+
+
+FRONT_LISTS_SQL = ("ROW_NUMBER", "recent_comments", "rating_score", "week_views")
+
+
+def test_a_reader_the_page_cache_cannot_serve_gets_the_kept_front_without_its_queries():
+    """The front is the same for everyone: drawn once per process, not once a reader."""
+    _fill_sections(0, 2)
+    reader = _reader_the_page_cache_cannot_serve()
+    first = _page(reader)
+    with CaptureQueriesContext(connection) as queries:
+        again = reader.get("/")
+    assert "X-Page-Cache" not in again
+    assert _rows(again.content.decode()) == _rows(first)
+    assert _list(again.content.decode(), "most-read") == _list(first, "most-read")
+    lists = [q["sql"] for q in queries if any(part in q["sql"] for part in FRONT_LISTS_SQL)]
+    assert lists == []
+
+
+def test_the_kept_front_changes_at_once_for_them_with_what_it_shows():
+    reader = _reader_the_page_cache_cannot_serve()
+    _story("The lead", 0.1)
+    culture = CategoryFactory(name="Culture", slug="culture", order=1)
+    talked_about = _story("Talked about", 2, category=culture)
+    CommentFactory(article=talked_about)
+    assert "1 comment</span>" in _page(reader)
+    comment = CommentFactory(article=talked_about, status="pending")
+    moderation.approve(Comment.objects.filter(pk=comment.pk))
+    assert "2 comments</span>" in _page(reader)
+    _story("Culture, newer", 1, category=culture)  # a new story in the row
+    assert _rows(_page(reader))["Culture"][0] == "Culture, newer"
+    culture.name = "Arts"  # a section's name, which bumps the site's version
+    culture.save()
+    assert "Arts" in _rows(_page(reader))

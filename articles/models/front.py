@@ -10,7 +10,8 @@ page, and with views, written in batches that bump nothing. So a front names eve
 story it shows, the river's too (`shown()`: a comment or vote on any of them draws the
 front again, as one would change its figures or its place in a list), and is kept no
 later than the next quarter hour (`refresh_at`): a story from further back that climbs
-into a list, and every "Most read", is at most fifteen minutes old.
+into a list, and every "Most read", is at most fifteen minutes old. For readers the
+page cache cannot serve, the front alone is kept by the same rule (`HomeView.front`).
 """
 
 import datetime

@@ -77,10 +77,22 @@ class HomeView(ArticleListMixin, ListView):
         context = super().get_context_data(**kwargs)
         if context["page_obj"].is_first:
             pagecache.expire_by(self.request, front.refresh_at())
-            context["front"] = front.home(self.lead, self.site.count_readers)
-            shown = context["front"].shown() | {card.pk for card in context["articles"]}
-            pagecache.depends_on(self.request, *map(pagecache.article_page, sorted(shown)))
+            context["front"], shown = self.front()
+            river = sorted(card.pk for card in context["articles"])
+            pagecache.depends_on(self.request, *shown, *map(pagecache.article_page, river))
         return context
+
+    def front(self):
+        """(the front, the names of what it shows): alike for every reader, so drawn once
+        per process until the next quarter hour or a change to what it shows."""
+
+        def draw():
+            made = front.home(self.lead, self.site.count_readers)
+            shown = map(pagecache.article_page, sorted(made.shown()))
+            return made, ("articles", "site", *shown)
+
+        key = ("front", self.lead and self.lead.pk, self.site.count_readers)
+        return pagecache.keep(self.request, key, draw, front.refresh_at())
 
     @functools.cached_property
     def site(self):
