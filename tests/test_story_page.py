@@ -206,6 +206,25 @@ def test_related_stories_share_its_tags_first_then_its_section(story):
     ]
 
 
+def test_without_shared_tags_they_are_the_sections_four_newest_it_may_show(story):
+    """Only the section's newest are read: the story itself, a draft and a scheduled
+    story among them must not leave the list short."""
+    for n in range(6):
+        ArticleFactory(
+            title=f"In section {n}",
+            category=story.category,
+            publish_at=timezone.now() - timezone.timedelta(hours=n + 1),
+        )
+    ArticleFactory(title="A draft", category=story.category, status=Article.Status.DRAFT)
+    ArticleFactory(
+        title="Scheduled",
+        category=story.category,
+        publish_at=timezone.now() + timezone.timedelta(days=1),
+    )
+    Article.objects.filter(pk=story.pk).update(publish_at=timezone.now())  # the newest
+    assert _related(page(story)) == [f"In section {n}" for n in range(4)]
+
+
 def test_an_article_with_nothing_related_shows_no_empty_list():
     lonely = ArticleFactory(category=Category.objects.create(name="Odd", slug="odd", path="odd"))
     html = page(lonely)

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from . import featured_image
+from . import card_list, featured_image
 from .agencies import Agency
 from .articles import Article
 from .categories import attach_sections
@@ -47,7 +47,8 @@ def _queries():
 def _related_stories():
     """Published stories sharing the article's tags (the most shared first), then the
     others of its section, newest first; not the article itself. One query, whatever
-    the number of tags: only the stories tagged alike or in its section are looked at."""
+    the number of tags: only the stories tagged alike and the section's newest are
+    looked at."""
     tagged = TaggedItem.objects.filter(content_type_id=CONTENT_TYPE.value)
     its_tags = tagged.filter(object_id=ARTICLE.value).values("tag_id")
     alike = tagged.filter(tag_id__in=its_tags)
@@ -59,10 +60,16 @@ def _related_stories():
         .values("count")
     )
     in_section = models.Q(category_id=SECTION.value)
+    published = Article.objects.published(now=_NOW.value).exclude(pk=ARTICLE.value)
+    # A story of the section sharing no tag comes after every one that shares some, so
+    # its newest few are all that can be shown: the rest of the section is never read.
+    newest_in_section = (
+        published.filter(in_section).order_by(*card_list.ORDERING).values("pk")[:RELATED_STORIES]
+    )
     stories = (
-        Article.objects.published(now=_NOW.value)
-        .filter(models.Q(pk__in=alike.values("object_id")) | in_section)
-        .exclude(pk=ARTICLE.value)
+        published.filter(
+            models.Q(pk__in=alike.values("object_id")) | models.Q(pk__in=newest_in_section)
+        )
         .only("title", "slug", "standfirst", "category_id", "image_id", "image_alt", "publish_at")
         .annotate(
             shared_tags=Coalesce(models.Subquery(shared), 0),
