@@ -26,15 +26,13 @@ import crawleruseragents
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from . import newsroom_time, pagecache
+from . import newsroom_time
 from .models import Article, DailyViews, SiteSettings
 
 logger = logging.getLogger(__name__)
 
 FLUSH_VIEWS = 200
 FLUSH_SECONDS = 60
-# What a page showing reading figures ("Most read") depends on: bumped by each write.
-PAGE_NAME = "reading-figures"
 
 
 def is_bot(user_agent):
@@ -93,9 +91,10 @@ def write(counts):
         f"VALUES (%s, %s, %s) ON CONFLICT ({quote('article_id')}, {quote('day')}) "
         f"DO UPDATE SET {views} = {table}.{views} + excluded.{views}"
     )
+    # No page is drawn again for it: a kept front's "Most read" waits for the next
+    # quarter hour (articles/models/front.py).
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, rows)
-        pagecache.invalidate(PAGE_NAME)
     return sum(views for _, _, views in rows)
 
 
