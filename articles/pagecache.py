@@ -169,7 +169,7 @@ class AnonymousPageCacheMiddleware:
             # padding GZipMiddleware adds against BREACH is not needed.
             "gzip": _copy(gzip.compress(response.content, mtime=0)),
         }
-        caches["local"].set(key, entry, math.ceil(until - time.time()))
+        _store(key, entry)
         return self._serve(request, entry, hit=False)
 
     def _serve(self, request, entry, hit=True):
@@ -223,7 +223,7 @@ def keep(request, key, compute, until):
             "latest_change": latest_change,
             "value": value,
         }
-        caches["local"].set(key, entry, math.ceil(until - time.time()))
+        _store(key, entry)
     return value, names
 
 
@@ -250,8 +250,13 @@ def _unchanged(key, entry):
     if versions(entry["names"], time.time_ns()) != entry["versions"]:
         return False
     entry["latest_change"] = latest_change
-    caches["local"].set(key, entry, math.ceil(entry["until"] - time.time()))
+    _store(key, entry)
     return True
+
+
+def _store(key, entry):
+    """Keep an entry in this process's memory until its `until`."""
+    caches["local"].set(key, entry, math.ceil(entry["until"] - time.time()))
 
 
 def _copy(content):

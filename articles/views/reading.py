@@ -76,15 +76,16 @@ class HomeView(ArticleListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context["page_obj"].is_first:
-            pagecache.expire_by(self.request, front.refresh_at())
-            context["front"], shown = self.front()
+            redrawn_at = front.refresh_at()
+            pagecache.expire_by(self.request, redrawn_at)
+            context["front"], shown = self.front(redrawn_at)
             river = sorted(card.pk for card in context["articles"])
             pagecache.depends_on(self.request, *shown, *map(pagecache.article_page, river))
         return context
 
-    def front(self):
+    def front(self, redrawn_at):
         """(the front, the names of what it shows): alike for every reader, so drawn once
-        per process until the next quarter hour or a change to what it shows."""
+        per process until `redrawn_at` or a change to what it shows."""
 
         def draw():
             made = front.home(self.lead, self.site.count_readers)
@@ -92,7 +93,7 @@ class HomeView(ArticleListMixin, ListView):
             return made, ("articles", "site", *shown)
 
         key = ("front", self.lead and self.lead.pk, self.site.count_readers)
-        return pagecache.keep(self.request, key, draw, front.refresh_at())
+        return pagecache.keep(self.request, key, draw, redrawn_at)
 
     @functools.cached_property
     def site(self):
