@@ -149,9 +149,14 @@ def time_jinja2_templates(timing):
     original_invoke = runtime.Macro._invoke
     jinja2_dir = ROOT / "jinja2"
 
+    @functools.cache
+    def template_name(filename):
+        """Worked out once per file: pathlib on every call was most of what was measured."""
+        source = Path(filename)
+        return source.relative_to(jinja2_dir) if source.is_relative_to(jinja2_dir) else source
+
     def invoke(self, arguments, autoescape):
-        source = Path(self._func.__code__.co_filename)
-        name = source.relative_to(jinja2_dir) if source.is_relative_to(jinja2_dir) else source
+        name = template_name(self._func.__code__.co_filename)
         return timing(f"{name}#{self.name}", lambda: original_invoke(self, arguments, autoescape))
 
     runtime.Macro._invoke = invoke
