@@ -16,7 +16,7 @@ from .scheduling import PUBLISHED, published_q, stage_q, taken_down_q
 from .story_people import StoryMember
 
 LISTS_NEVER_SHOW = ("body", "search_text", "search_vector")
-# Nor does a card show the body: only a feed's items do (`for_listing(with_body=True)`).
+# Nor does a card show the body: a feed's items do, and a search result a passage of it.
 CARDS_NEVER_SHOW = (*LISTS_NEVER_SHOW, "body_html", "body_text")
 
 
@@ -69,15 +69,17 @@ class ArticleQuerySet(models.QuerySet):
             return self.all()
         return self.filter(_is_published() | _is_on_story(user))
 
-    def for_listing(self, with_body=False):
+    def for_listing(self, with_body=False, with_text=False):
         """What a card shows: section, image and every author (one query for the others).
 
-        Not the body nor the search columns, which no card shows (a feed's items show the
-        body: `with_body`): a page of cards reads a fraction of the rows' bytes.
+        Not the body nor the search columns, which no card shows: a page of cards reads a
+        fraction of the rows' bytes. A feed's items show the body (`with_body`), a search
+        result a passage of its text (`with_text`).
         """
+        shown = {"body_html", "body_text"} if with_body else {"body_text"} if with_text else ()
         return (
             self.select_related("category", "author", "image")
-            .defer(*(LISTS_NEVER_SHOW if with_body else CARDS_NEVER_SHOW))
+            .defer(*(name for name in CARDS_NEVER_SHOW if name not in shown))
             .prefetch_related(with_bylines())
         )
 

@@ -28,6 +28,10 @@ class SearchView(ArticleListMixin, ListView):
     def paginate_queryset(self, queryset, page_size):
         return ListView.paginate_queryset(self, queryset, page_size)
 
+    def articles(self):
+        """Cards with their text: each result shows a passage of it (`search.snippet`)."""
+        return Article.objects.published().for_listing(with_text=True)
+
     def get_queryset(self):
         self.query = search.clean_query(self.request.GET.get("q", ""))
         if not self.query:
