@@ -6,14 +6,13 @@ import xml.etree.ElementTree as ET
 import feedparser
 import pytest
 from django.core.cache import caches
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Category
 
 from .factories import ArticleFactory, AuthorFactory
+from .helpers import COUNTS_A_FRESH_RENDER, page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +114,7 @@ def test_feed_items_carry_the_full_text_or_the_summary_by_setting(client, settin
         reverse("articles:tag-feed", args=["russia"]),
     ],
 )
+@pytest.mark.caches_off(reason=COUNTS_A_FRESH_RENDER)
 def test_feeds_cost_the_same_queries_with_5_and_50_articles(client, url):
     russia = Category.objects.get(path="world/russia")
     author = AuthorFactory()
@@ -124,17 +124,15 @@ def test_feeds_cost_the_same_queries_with_5_and_50_articles(client, url):
             ArticleFactory(category=russia, author=author, tags=[f"tag {n}", "Russia"])
 
     def queries():
-        client.get(url)
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200
-        return len(captured)
+        return page_queries(client, url)
 
     fill(5)
     with_five = queries()
     fill(45)
     assert queries() == with_five
-    # The subject, the articles, their tags and (one prefetch) their other authors.
-    assert with_five <= 4
+    # When the next scheduled story changes the feed, the subject, the articles, their
+    # tags and (one prefetch) their other authors.
+    assert with_five <= 5
 
 
 @pytest.mark.parametrize(
