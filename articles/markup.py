@@ -18,9 +18,7 @@ from jinja2 import pass_context
 from . import search, structured_data
 from .forms.ratings import SCORE_CHOICES
 from .forms.subscriptions import SubscribeForm
-from .models import ArticleRating
 from .pagination import KeysetPage
-from .readers import get_reader
 
 # The same escapes as Django's json_script: no "</script>" can end the block early.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -131,18 +129,6 @@ def star_fills(average):
 
 def score_choices():
     return SCORE_CHOICES
-
-
-@pass_context
-def reader_score(context, article):
-    """The reader's own score, looked up only for a reader the request already names.
-
-    Anonymous readers without the reader cookie cost no query and get no cookie.
-    """
-    request = context.get("request")
-    if request is None:
-        return None
-    return ArticleRating.objects.score_of(get_reader(request), article)
 
 
 @pass_context

@@ -116,7 +116,6 @@ GLOBALS = {
     "breadcrumb_json_ld": markup.breadcrumb_json_ld,
     "canonical_url": markup.canonical_url,
     "home_json_ld": markup.home_json_ld,
-    "reader_score": markup.reader_score,
     "responsive_image": markup.responsive_image,
     "score_choices": markup.score_choices,
     "search_snippet": markup.search_snippet,

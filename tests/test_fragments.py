@@ -13,11 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import comments, readers
-from articles.models import Article, Comment, SiteSettings
+from articles.models import Article, ArticleRating, Comment, CommentVote, SiteSettings
 from articles.readers import Reader
 
 from .factories import ArticleFactory, CommentFactory, make_editor
-from .helpers import approved_author, post_comment, reader_cookie
+from .helpers import approved_author, page_queries, post_comment, reader_cookie
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +249,24 @@ def test_editors_and_sorts_get_their_own_markup(client, seed_article):
     client.force_login(make_editor())
     assert "Edit</a>" in comment_markup(client, seed_article, older)
     assert "Edit</a>" not in comment_markup(Client(), seed_article, older)
+
+
+def test_a_returning_reader_who_rated_and_voted_costs_one_query_more_than_a_stranger(
+    client, seed_article, settings
+):
+    """Their score, comments and votes are one query (`ReadersOwn`), which the rating
+    form's checked star is read from too; the rest of their page is kept markup."""
+    settings.MAGAZINE_PAGE_CACHE_SECONDS = 0  # readers the page cache cannot serve
+    comment = CommentFactory(article=seed_article)
+    reader = Reader(None, "a-returning-reader")
+    ArticleRating.objects.rate(seed_article, reader, 4)
+    CommentVote.objects.vote(comment, reader, 1)
+    url = seed_article.get_absolute_url()
+    stranger = page_queries(Client(), url)
+    client.cookies[readers.COOKIE_NAME] = reader_cookie("a-returning-reader")
+
+    assert page_queries(client, url) == stranger + 1
+    page = client.get(url).content.decode()
+    assert "Your vote: 4 of 5" in page
+    assert re.search(r'value="4" required checked', page)
+    assert 'aria-pressed="true"' in comment_markup(client, seed_article, comment)

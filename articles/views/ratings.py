@@ -128,12 +128,13 @@ def _rated(request, article, score, previous):
 
 def rating_part(request, context, own):
     """The article page's rating block: kept for strangers, fresh for a reader who rated."""
-    render = functools.partial(_render_rating, request, context)
+    render = functools.partial(_render_rating, request, context, own)
     return fragments.ArticlePart(
         "rating", render, (fragments.RATING,), is_personal=lambda: own.rating
     )
 
 
-def _render_rating(request, context, shared):
-    rendered = fragments.render_templates([fragments.RATING], context, request)
+def _render_rating(request, context, own, shared):
+    section = context | {"my_score": None if shared else own.score}
+    rendered = fragments.render_templates([fragments.RATING], section, request)
     return {"rating_section": rendered[fragments.RATING]}
