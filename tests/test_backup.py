@@ -17,6 +17,8 @@ from django.db import connection, transaction
 
 from articles.models import Agency
 
+from .servers import migrated
+
 BATCH = 5  # agencies per transaction: a consistent copy holds whole batches only
 
 
@@ -107,8 +109,7 @@ def assert_a_consistent_snapshot(restored_names, before, after):
 @pytest.fixture
 def sqlite_db(tmp_path):
     path = tmp_path / "magazine.sqlite3"
-    result = manage("migrate", "--noinput", database_url=f"sqlite:///{path}")
-    assert result.returncode == 0, result.stderr
+    migrated(path)
     return path
 
 

@@ -14,7 +14,7 @@ from articles.tasks import queue_email
 from magazine.monitoring import health, worker
 from magazine.monitoring.models import WorkerHeartbeat
 
-from .servers import gunicorn, manage, production_env, request
+from .servers import gunicorn, manage, migrate, production_env, request
 
 DATABASE_WORKER = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -169,7 +169,7 @@ def test_a_server_on_an_unmigrated_database_is_not_ready_until_migrate_runs(tmp_
 def test_the_access_log_keeps_only_the_start_of_a_preview_links_token(tmp_path):
     log = tmp_path / "access.log"
     env = production_env(tmp_path, workers=1, GUNICORN_ACCESS_LOG=str(log))
-    manage(env, "migrate", "--noinput")
+    migrate(env)
     with gunicorn(env) as port:
         request(port, "GET", "/preview/1/?token=opensthedraft1234567&x=1")
     logged = log.read_text()

@@ -69,7 +69,10 @@ def server(request, tmp_path_factory, collected_static):
             pytest.skip("needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), as CI has")
         env, drop = _own_postgres_and_redis(env)
     try:
-        servers.manage(env, "migrate", "--noinput", "-v0")
+        if drop:
+            servers.manage(env, "migrate", "--noinput", "-v0")
+        else:
+            servers.migrate(env)
         with servers.gunicorn(env) as port:
             yield Server(port, env)
     finally:

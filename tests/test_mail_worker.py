@@ -18,7 +18,7 @@ from articles.tasks import queue_email
 from magazine.monitoring import worker
 
 from .factories import make_editor, make_writer
-from .servers import ROOT, manage, production_env
+from .servers import ROOT, migrate, production_env
 
 DATABASE_WORKER = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 NOTICE = "Mail is not being sent"
@@ -107,7 +107,7 @@ def test_the_worker_records_its_heartbeat_while_it_runs(tmp_path):
         tmp_path, workers=1, TASKS_BACKEND="database", MAGAZINE_WORKER_HEARTBEAT_SECONDS="1"
     )
     database = tmp_path / "site.sqlite3"
-    manage(env, "migrate", "--noinput")
+    migrate(env)
     process = subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
         cwd=ROOT,

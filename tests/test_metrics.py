@@ -10,7 +10,7 @@ from articles.models import Comment
 from articles.tasks import queue_email
 
 from .factories import CommentFactory, SubmissionFactory
-from .servers import SEED_PATH, gunicorn, manage, production_env, request
+from .servers import SEED_PATH, gunicorn, manage, migrate, production_env, request
 
 
 def scrape(client, **headers):
@@ -144,7 +144,7 @@ def test_metrics_add_up_every_gunicorn_worker_even_recycled_ones(tmp_path):
         GUNICORN_MAX_REQUESTS="7",
         GUNICORN_MAX_REQUESTS_JITTER="0",
     )
-    manage(env, "migrate", "--noinput")
+    migrate(env)
     with gunicorn(env) as port:
         for _ in range(60):
             assert request(port, "GET", "/feed/")[0] == 200
@@ -163,7 +163,7 @@ def test_refused_metrics_requests_stay_in_the_access_log(tmp_path):
     """Answered scrapes and probes are left out; someone knocking at /metrics is not."""
     log = tmp_path / "access.log"
     env = production_env(tmp_path, workers=1, GUNICORN_ACCESS_LOG=str(log))
-    manage(env, "migrate", "--noinput")
+    migrate(env)
     manage(env, "collectstatic", "--noinput", "-v0")  # the site's 404 page needs them
     with gunicorn(env) as port:
         assert request(port, "GET", "/metrics")[0] == 200

@@ -19,7 +19,7 @@ WORKERS = 3
 @pytest.fixture
 def production_server(tmp_path):
     env = servers.production_env(tmp_path, WORKERS)
-    servers.manage(env, "migrate", "--noinput", "-v0")
+    servers.migrate(env)
     servers.manage(env, "collectstatic", "--noinput", "-v0")
     with servers.gunicorn(env) as port:
         yield port

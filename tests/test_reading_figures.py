@@ -197,7 +197,7 @@ def test_a_failed_flush_keeps_the_views_for_the_next(monkeypatch, seed_article, 
 def test_a_workers_last_views_are_written_when_it_exits(tmp_path):
     """A quiet site's last views are not lost: gunicorn's worker writes them as it stops."""
     env = servers.production_env(tmp_path, 1)
-    servers.manage(env, "migrate", "--noinput", "-v0")
+    servers.migrate(env)
     database = sqlite3.connect(tmp_path / "site.sqlite3")
     (seed_id,) = database.execute(
         "SELECT id FROM articles_article WHERE slug = ?", [servers.SEED_PATH.split("/")[-2]]

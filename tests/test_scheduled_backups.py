@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from .servers import ROOT
+from .servers import ROOT, migrated
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def make_site(tmp_path):
     (tmp_path / "media" / "images").mkdir(parents=True)
     (tmp_path / "media" / "images" / "a.jpg").write_bytes(b"\xff\xd8 an image")
     (tmp_path / "media" / "b.png").write_bytes(b"\x89PNG another")
-    run(env, "migrate", "--noinput", check=True)
+    migrated(tmp_path / "site.sqlite3")
     return env
 
 

@@ -214,7 +214,7 @@ def production_server(tmp_path):
     """`make serve` as a fresh install runs it (SQLite, the file cache), with one editor."""
     env = servers.production_env(tmp_path, WORKERS)
     servers.manage(env, "collectstatic", "--noinput", "-v0")
-    servers.manage(env, "migrate", "--noinput", "-v0")
+    servers.migrate(env)
     servers.manage(
         env,
         "shell",
