@@ -68,11 +68,17 @@ def _date_pieces(format_string):
 @pass_context
 def date(context, value, format_string):
     """Django's `date` filter: the time in the current zone, in Django's format. The
-    zone and the language (thread-locals, slow to read) are read once per request, and
-    month names translated once per language."""
+    zone and the language (thread-locals, slow to read) are read once per request; a
+    page shows the same stories' and comments' times on every request, so each is
+    formatted once per process."""
     if value in (None, ""):
         return ""
     zone, language = _per_request(context, "_date_base", _date_base)
+    return _formatted(value, format_string, zone, language)
+
+
+@functools.lru_cache(maxsize=8192)
+def _formatted(value, format_string, zone, language):
     if isinstance(value, datetime.datetime) and settings.USE_TZ and not is_naive(value):
         value = value.astimezone(zone)  # what template_localtime() does
     if format_string == "c":

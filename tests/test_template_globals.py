@@ -72,3 +72,21 @@ def test_dates_read_as_djangos_date_filter_writes_them_in_the_readers_zone(forma
         djangos = defaultfilters.date(timezone.template_localtime(moment), format_string)
     assert ours == djangos
     assert "2026" in ours
+
+
+def test_a_time_formatted_once_is_still_each_requests_own_zone():
+    """Times are formatted once per process (`jinja2._formatted`): by moment, format and
+    zone, so a request in another zone never gets the first one's text."""
+    moment = datetime.datetime(2026, 3, 29, 0, 30, tzinfo=datetime.UTC)
+    template = engines["jinja2"].env.from_string("{{ moment|date('j F Y, H:i') }}")
+
+    def shown_in(zone):
+        with timezone.override(zone):
+            return template.render(request=RequestFactory().get("/"), moment=moment)
+
+    assert [shown_in("Europe/Berlin"), shown_in("America/New_York"), shown_in("UTC")] == [
+        "29 March 2026, 01:30",
+        "28 March 2026, 20:30",
+        "29 March 2026, 00:30",
+    ]
+    assert shown_in("Europe/Berlin") == "29 March 2026, 01:30"
