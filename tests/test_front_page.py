@@ -32,6 +32,7 @@ from .factories import (
     image_upload,
     make_editor,
 )
+from .fresh_renders import Clock
 from .helpers import COUNTS_A_FRESH_RENDER, page_queries
 
 pytestmark = pytest.mark.django_db
@@ -446,3 +447,29 @@ def test_the_kept_front_changes_at_once_for_them_with_what_it_shows():
     culture.name = "Arts"  # a section's name, which bumps the site's version
     culture.save()
     assert "Arts" in _rows(_page(reader))
+
+
+def test_a_reader_the_page_cache_cannot_serve_gets_the_kept_river_without_its_queries():
+    """The lead and the river's first page are the same for everyone, as the front is."""
+    for hours in range(1, 4):
+        _story(f"Story {hours}", hours)
+    reader = _reader_the_page_cache_cannot_serve()
+    first = _page(reader)
+    with CaptureQueriesContext(connection) as queries:
+        again = reader.get("/").content.decode()
+    assert again == first
+    cards = [q["sql"] for q in queries if 'FROM "articles_article"' in q["sql"]]
+    assert [sql for sql in cards if "MIN(" not in sql] == []  # the next scheduled time only
+
+
+def test_the_kept_river_changes_at_once_with_a_story_and_at_a_scheduled_one(monkeypatch):
+    clock = Clock(monkeypatch)
+    reader = _reader_the_page_cache_cannot_serve()
+    _story("Yesterday's", 24)
+    _page(reader)
+    _story("Just in", 0.1)
+    assert "Just in" in _page(reader)
+    scheduled = _story("Scheduled", -1)  # an hour from now
+    assert "Scheduled" not in _page(reader)
+    clock.move_to(scheduled.publish_at)
+    assert "Scheduled" in _page(reader)

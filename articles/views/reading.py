@@ -1,11 +1,13 @@
 """Pages readers browse: home, category, tag, author and the article itself."""
 
+import datetime
 import functools
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
@@ -16,6 +18,9 @@ from ..models.bylines import by_author_q
 from ..models.comments import comments_open
 from ..readers import get_reader
 from . import comment_section, inline, ratings, related
+
+# How long a list found once is kept when no scheduled story will change it sooner.
+KEPT_AT_MOST = datetime.timedelta(days=1)
 
 
 class ArticleListMixin:
@@ -37,7 +42,8 @@ class ArticleListMixin:
 
     def get_queryset(self):
         pagecache.depends_on(self.request, "articles", "site")
-        pagecache.expire_by(self.request, Article.objects.next_scheduled_time())
+        self.next_scheduled_time = Article.objects.next_scheduled_time()
+        pagecache.expire_by(self.request, self.next_scheduled_time)
         if self.compiled_first_page and pagination.is_first_page(self.request.GET):
             return None  # `card_list` gives the page: no queryset to build
         return self.articles()
@@ -56,10 +62,23 @@ class ArticleListMixin:
                 queryset, self.keyset_ordering, page_size, params, first_page_size=first_size
             )
         if self.compiled_first_page and (page is None or page.is_first):
-            section = getattr(self, "category", None)
-            self.lead, cards, more = front.lead_and_river(page_size, section, self.chosen_lead())
+            self.lead, cards, more = self.lead_and_river(page_size)
             page = pagination.first_page(cards, more, self.keyset_ordering)
         return None, page, page.object_list, page.has_previous or page.has_next
+
+    def lead_and_river(self, page_size):
+        """`front.lead_and_river`: alike for every reader, so found once per process until
+        the next scheduled story or a change to what it shows (as the front is)."""
+        section, lead_id = getattr(self, "category", None), self.chosen_lead()
+
+        def find():
+            lead, cards, more = front.lead_and_river(page_size, section, lead_id)
+            shown = sorted(card.pk for card in ([lead] if lead else []) + cards)
+            return (lead, cards, more), ("articles", "site", *map(pagecache.article_page, shown))
+
+        key = ("lead-and-river", section and section.pk, lead_id, page_size)
+        until = self.next_scheduled_time or timezone.now() + KEPT_AT_MOST
+        return pagecache.keep(self.request, key, find, until)[0]
 
     def chosen_lead(self):
         """The id of the story editors chose to lead the page, if any."""
