@@ -38,13 +38,13 @@ def _address_base():
 
 
 def _per_request(context, name, read):
-    """read(), once per request: what only changes between requests."""
-    request = context.get("request")
-    found = getattr(request, name, None)
+    """read(), once per request: what only changes between requests. A render without
+    one (a kept comment's markup, drawn for every reader) reads it once per render."""
+    holder = context.get("request") or context
+    found = getattr(holder, name, None)
     if found is None:
         found = read()
-        if request is not None:
-            setattr(request, name, found)
+        setattr(holder, name, found)
     return found
 
 

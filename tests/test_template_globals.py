@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from magazine import jinja2
 
-from .factories import ArticleFactory
+from .factories import ArticleFactory, CommentFactory
 
 pytestmark = [
     pytest.mark.django_db,
@@ -90,3 +90,14 @@ def test_a_time_formatted_once_is_still_each_requests_own_zone():
         "29 March 2026, 00:30",
     ]
     assert shown_in("Europe/Berlin") == "29 March 2026, 01:30"
+
+
+def test_an_article_page_reads_the_time_zone_once_for_the_page_and_once_for_its_comments(
+    client, seed_article, monkeypatch
+):
+    """Comments are drawn without the request (their markup is every reader's), so
+    their times read the zone once for all of them, not once each."""
+    CommentFactory.create_batch(6, article=seed_article)
+    reads = _count_calls(monkeypatch, timezone.get_current_timezone, timezone, jinja2)
+    assert client.get(seed_article.get_absolute_url()).status_code == 200
+    assert len(reads) == 2
