@@ -68,13 +68,13 @@ check-backup: $(VENV)/installed.stamp
 # workers take half the time even on two cores. Both runs measure coverage; `make
 # coverage` reports it.
 test: $(VENV)/installed.stamp
-	$(PY) -m pytest -n auto --dist worksteal -m "not e2e" --cov --cov-report= --cov-fail-under=0 $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist load -m "not e2e" --cov --cov-report= --cov-fail-under=0 $(PYTEST_ARGS)
 	$(PY) -m pytest -n auto --dist loadfile -m e2e --cov --cov-append --cov-report= --cov-fail-under=0 $(PYTEST_ARGS)
 
 # The tests without a browser and without coverage: CI's second pass, on PostgreSQL and
 # Redis (the browser tests are the same on either database, and ran in `make test`).
 test-database: $(VENV)/installed.stamp
-	$(PY) -m pytest -n auto --dist worksteal -m "not e2e" $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist load -m "not e2e" $(PYTEST_ARGS)
 
 # Branch coverage of articles/ and magazine/ from the last `make test`, with the floor
 # of pyproject.toml; CHANGED_SINCE=<rev> also reports the files changed since then.

@@ -57,6 +57,38 @@ hypothesis_settings.load_profile(
 )
 
 
+# pytest-django runs the tests that use the database inside a transaction first, then
+# the transactional ones, each of which ends by emptying the database (as Django's own
+# runner orders them). A scheduler that reorders them (xdist's worksteal, which failed a
+# CI run) leaves the later tests no seed story, groups or content types: say so plainly.
+_emptied_by = None
+
+
+def _database_use(item):
+    """ "transactional", "transaction" or None: how pytest-django orders the test."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))) or (
+        fixtures & {"transactional_db", "live_server"}
+    ):
+        return "transactional"
+    return "transaction" if marker or "db" in fixtures else None
+
+
+@pytest.fixture(autouse=True)
+def _not_after_an_emptied_database(request):
+    global _emptied_by
+    use = _database_use(request.node)
+    if use == "transaction" and _emptied_by:
+        pytest.fail(
+            f"runs after {_emptied_by} emptied the database in this process: "
+            "keep pytest-django's order (xdist --dist load, not worksteal)"
+        )
+    yield
+    if use == "transactional":
+        _emptied_by = request.node.nodeid
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(request, settings, tmp_path):
     """Fast hashing, captured mail, throwaway media: no test touches real files or mail.
