@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from articles.models import Article, Category, OutgoingMail
 
 from ..factories import AuthorFactory, make_editor
+from . import select2
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -68,9 +69,7 @@ def test_an_editor_adds_a_writer_who_sets_a_password_and_shares_a_byline(
     )
 
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
-    page.locator("#id_co_bylines-0-author + .select2 .select2-selection").click()
-    page.locator(".select2-container--open .select2-search__field").fill("Wanda")
-    page.locator(".select2-results__option", has_text="Wanda Writer").first.click()
+    select2.pick(page, "co_bylines-0-author", "Wanda", "Wanda Writer")
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     article.refresh_from_db()
