@@ -65,7 +65,7 @@ _emptied_by = None
 
 
 def _database_use(item):
-    """ "transactional", "transaction" or None: how pytest-django orders the test."""
+    """How pytest-django orders the test: "transactional", "transaction" or None."""
     marker = item.get_closest_marker("django_db")
     fixtures = set(getattr(item, "fixturenames", ()))
     if (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))) or (
