@@ -142,7 +142,7 @@ def joined(pieces, votes):
     -1}, this reader's) rendered for them by the votes macro."""
     if not votes:
         return mark_safe("".join(f"{p.head}{p.votes}{p.tail}" for p in pieces))
-    macro = _env().get_template(COMMENTS).make_module({}).votes
+    macro = _env().get_template(COMMENTS).module.votes  # made once per template
     html = []
     for piece in pieces:
         own = votes.get(piece.pk) if piece.voting else None
@@ -239,7 +239,9 @@ CONTENT_SOURCES = (
     "includes/header.html",
     "includes/footer.html",
 )
-RATING = "articles/includes/rating.html#section"
+RATING = "articles/includes/rating.html"
+RATING_AROUND = (f"{RATING}#section_top", f"{RATING}#section_bottom")
+RATING_FORM = f"{RATING}#form"
 SECTION = f"{COMMENTS}#section"
 SECTION_AROUND = (f"{COMMENTS}#section_top", f"{COMMENTS}#section_bottom")
 SECTION_SOURCES = (

@@ -126,15 +126,29 @@ def _rated(request, article, score, previous):
     return redirect(article.get_absolute_url() + "#rating")
 
 
-def rating_part(request, context, own):
-    """The article page's rating block: kept for strangers, fresh for a reader who rated."""
-    render = functools.partial(_render_rating, request, context, own)
-    return fragments.ArticlePart(
-        "rating", render, (fragments.RATING,), is_personal=lambda: own.rating
+def rating_parts(request, context, own):
+    """The article page's rating block: the figures around the form kept for every
+    reader, the form for strangers; a reader who rated gets the form drawn for them."""
+    around = fragments.ArticlePart(
+        "rating", functools.partial(_render_around, request, context), (fragments.RATING,)
     )
+    form = fragments.ArticlePart(
+        "rating-form",
+        functools.partial(_render_form, request, context, own),
+        (fragments.RATING,),
+        is_personal=lambda: own.rating,
+    )
+    return around, form
 
 
-def _render_rating(request, context, own, shared):
-    section = context | {"my_score": None if shared else own.score}
-    rendered = fragments.render_templates([fragments.RATING], section, request)
-    return {"rating_section": rendered[fragments.RATING]}
+def _render_around(request, context, shared):
+    top, bottom = fragments.render_templates(fragments.RATING_AROUND, context, request).values()
+    return {"rating_top": top, "rating_bottom": bottom}
+
+
+def _render_form(request, context, own, shared):
+    if not context["article"].rating_enabled:
+        return {"rating_form": ""}
+    my_score = None if shared else own.score
+    rendered = fragments.render_templates([fragments.RATING_FORM], context, request, my_score)
+    return {"rating_form": rendered[fragments.RATING_FORM]}

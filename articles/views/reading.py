@@ -228,7 +228,7 @@ class ArticleDetailView(DetailView):
             article,
             content,
             related.related_part(request, context),
-            ratings.rating_part(request, context, own),
+            *ratings.rating_parts(request, context, own),
             comment_section.section_part(request, context, own),
         )
 
