@@ -2,9 +2,11 @@
 `make bench`'s Varnish rows (see bench.py): varnish/default.vcl in front of a fresh
 gunicorn, counting from its access log the requests that reached it during the runs
 (none may), beside the same config serving the same bytes (as Varnish delivered them)
-from a server of fixed objects: the most Varnish can do with that page.
+from a server of fixed objects: the most Varnish can do with that page. The two are
+measured run by run in turn, both running throughout.
 """
 
+import contextlib
 import shutil
 import time
 
@@ -19,9 +21,16 @@ def _access_log_lines(log):
     return len(log.read_text().splitlines()) if log.exists() else 0
 
 
-def _measure(port, path, seconds, runs):
-    bench_wrk.warm_up(port, path, BROWSER, seconds=2)
-    return bench_wrk.median([bench_wrk.run(port, path, seconds, BROWSER) for _ in range(runs)])
+def _interleaved(through, static, path, seconds, runs):
+    """Median Runs of `path` through each Varnish, run by run in turn: both measured
+    in the same moments of a noisy machine, not one after the other."""
+    for port in (through, static):
+        bench_wrk.warm_up(port, path, BROWSER, seconds=2)
+    found = {through: [], static: []}
+    for _ in range(runs):
+        for port in (through, static):
+            found[port].append(bench_wrk.run(port, path, seconds, BROWSER))
+    return bench_wrk.median(found[through]), bench_wrk.median(found[static])
 
 
 def rows(checkout, seconds, runs):
@@ -31,26 +40,29 @@ def rows(checkout, seconds, runs):
         print("varnishd is not installed (apt-get install varnish): no Varnish rows")
         return {}
     port = checkout.port
+    through, static = port + 1, port + 3
     log = checkout.static_root.parent / f"{checkout.name}-access.log"
     log.unlink(missing_ok=True)
     env = checkout.environment(
-        600, GUNICORN_ACCESS_LOG=str(log), MAGAZINE_EDGE_CACHE_URLS=f"http://127.0.0.1:{port + 1}/"
+        600, GUNICORN_ACCESS_LOG=str(log), MAGAZINE_EDGE_CACHE_URLS=f"http://127.0.0.1:{through}/"
     )
     objects, found = {}, {}
     # A fresh server: Varnish's first request is rendered and tagged.
-    with checkout.start(env), edge_cache.varnishd(port + 1, port):
+    with contextlib.ExitStack() as servers:
+        servers.enter_context(checkout.start(env))
+        servers.enter_context(edge_cache.varnishd(through, port))
+        servers.enter_context(edge_cache.static_objects(port + 2, objects))
+        servers.enter_context(edge_cache.varnishd(static, port + 2))
         for name, path in TARGETS:
-            stored = edge_cache.fetch(port + 1, path, BROWSER)  # the one that may reach it
+            stored = edge_cache.fetch(through, path, BROWSER)  # the one that may reach it
             objects[path] = edge_cache.as_static_object(*stored)
+            edge_cache.fetch(static, path, BROWSER)
             time.sleep(0.3)
             before = _access_log_lines(log)
-            measured = _measure(port + 1, path, seconds, runs)
+            measured = _interleaved(through, static, path, seconds, runs)
             time.sleep(0.3)
-            found[name] = [measured, None, len(stored[1]), _access_log_lines(log) - before]
-    with edge_cache.static_objects(port + 2, objects), edge_cache.varnishd(port + 3, port + 2):
-        for name, path in TARGETS:
-            edge_cache.fetch(port + 3, path, BROWSER)
-            found[name][1] = _measure(port + 3, path, seconds, runs)
+            reached = _access_log_lines(log) - before
+            found[name] = [*measured, len(objects[path][1]), reached]
     return found
 
 
