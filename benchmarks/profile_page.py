@@ -181,6 +181,8 @@ def view_parts():
         (reading.ArticleDetailView, "content_context", "    content context"),
         (inline, "passages", "      body passages"),
         (ratings, "_render_rating", "  rating"),
+        (ratings, "_render_around", "  rating figures"),
+        (ratings, "_render_form", "  rating form"),
         (comment_section, "_render_section", "  comment section"),
         (comment_section, "comment_section", "    comment threads (read model)"),
         (comment_section, "section_context", "    section context"),
