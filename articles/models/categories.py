@@ -1,10 +1,9 @@
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
 from django.urls import reverse
 
-from .. import pagecache
+from .. import pagecache, shared_values
 from .redirects import ArticleRedirect
 
 # Top-level category slugs may not shadow the site's own URLs.
@@ -28,19 +27,21 @@ class CategoryQuerySet(models.QuerySet):
 
     def known_paths(self):
         """{path: id} of every category, cached: URL resolution asks for it on each request."""
-        return cache.get_or_set(PATHS_CACHE_KEY, lambda: dict(self.values_list("path", "pk")), None)
+        return shared_values.get_or_set(
+            PATHS_CACHE_KEY, lambda: dict(self.values_list("path", "pk"))
+        )
 
     def cached(self):
         """{id: category} of every category, cached until a category changes: an article's
         section and breadcrumbs cost no query (`Category.ancestors`, `Article.category`)."""
-        return cache.get_or_set(CATEGORIES_CACHE_KEY, lambda: {c.pk: c for c in self}, None)
+        return shared_values.get_or_set(CATEGORIES_CACHE_KEY, lambda: {c.pk: c for c in self})
 
     def top_level(self):
         return self.filter(parent=None)
 
     def navigation(self):
         """The top-level sections for the site's menu, cached until a category changes."""
-        return cache.get_or_set(NAVIGATION_CACHE_KEY, lambda: list(self.top_level()), None)
+        return shared_values.get_or_set(NAVIGATION_CACHE_KEY, lambda: list(self.top_level()))
 
     def ancestors_of(self, path):
         """The categories along a path, from the top: World, then World > Russia."""
@@ -166,5 +167,5 @@ def attach_sections(articles):
 
 
 def forget_cached_categories():
-    cache.delete_many([PATHS_CACHE_KEY, NAVIGATION_CACHE_KEY, CATEGORIES_CACHE_KEY])
+    shared_values.forget(PATHS_CACHE_KEY, NAVIGATION_CACHE_KEY, CATEGORIES_CACHE_KEY)
     pagecache.invalidate("site")

@@ -1,7 +1,6 @@
-from django.core.cache import cache
 from django.db import models
 
-from .. import pagecache
+from .. import pagecache, shared_values
 
 CACHE_KEY = "articles:site-settings"
 
@@ -52,14 +51,10 @@ class SiteSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(CACHE_KEY)
+        shared_values.forget(CACHE_KEY)
         pagecache.invalidate("site")
 
     @classmethod
     def load(cls):
         """The settings row, cached until an editor saves it."""
-        settings = cache.get(CACHE_KEY)
-        if settings is None:
-            settings, _ = cls.objects.get_or_create(pk=1)
-            cache.set(CACHE_KEY, settings, None)
-        return settings
+        return shared_values.get_or_set(CACHE_KEY, lambda: cls.objects.get_or_create(pk=1)[0])
