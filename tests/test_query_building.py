@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import inline
-from articles.models import Agency, Article, Category, ChangeNote, Comment, article_page
+from articles.models import Agency, Article, Category, ChangeNote, Comment, article_page, front
 from articles.models.comment_section import comment_section
 from articles.readers import Reader
 
@@ -98,11 +98,38 @@ def test_the_next_scheduled_time_is_found_by_the_times_indexes():
     with CaptureQueriesContext(connection) as queries:
         Article.objects.next_scheduled_time()
     (query,) = queries.captured_queries
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
-        plan = " ".join(str(row) for row in cursor.fetchall())
+    plan = _plan(query["sql"])
     assert "article_unpublish_at_idx" in plan
     assert "article_status_publish_idx (status=? AND publish_at>?)" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+def test_the_fronts_rows_and_lists_look_up_the_newest_stories_by_id(seed_article):
+    """Said again around the newest stories, the published filter made SQLite read
+    every published story by status instead; "Most discussed" read every comment of
+    the newest stories to count this week's."""
+    with CaptureQueriesContext(connection) as queries:
+        front.home(lead=None, count_readers=False)
+    marks = {"rows": "ROW_NUMBER", "discussed": "recent_comments", "rated": "rating_score"}
+    plans = {
+        name: _plan(query["sql"])
+        for query in queries.captured_queries
+        for name, mark in marks.items()
+        if mark in query["sql"]
+    }
+
+    assert sorted(plans) == ["discussed", "rated", "rows"]
+    for name, plan in plans.items():
+        outer = plan.split("), (")[0]
+        assert "SEARCH articles_article USING INTEGER PRIMARY KEY" in outer, (name, plan)
+    recent_comments = "COVERING INDEX comment_article_recent_idx (article_id=? AND status=? AND"
+    assert recent_comments in plans["discussed"]
+
+
+def _plan(sql):
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return ", ".join(str(row) for row in cursor.fetchall())
 
 
 def test_a_renamed_section_shows_in_the_articles_breadcrumbs_at_once(client, seed_article):

@@ -143,6 +143,10 @@ class Comment(ReaderAction):
         ordering = ("-created_at", "-id")
         indexes = [
             models.Index(fields=("article", "status", "parent"), name="comment_article_status_idx"),
+            # An article's approved comments of this week, counted for "Most discussed".
+            models.Index(
+                fields=("article", "status", "created_at"), name="comment_article_recent_idx"
+            ),
             models.Index(fields=("thread", "path"), name="comment_thread_path_idx"),
             # An article's threads, newest or oldest first, a keyset page at a time.
             models.Index(

@@ -19,7 +19,7 @@ import functools
 from dataclasses import dataclass, field
 
 from django.db import connection, models
-from django.db.models.functions import Cast, Concat, RowNumber, StrIndex, Substr
+from django.db.models.functions import Cast, Coalesce, Concat, RowNumber, StrIndex, Substr
 from django.utils import timezone
 
 from .. import newsroom_time
@@ -159,30 +159,36 @@ def _queries():
     moment, day = datetime.datetime(1999, 1, 1, tzinfo=datetime.UTC), datetime.date(1998, 1, 1)
     since, since_day = Slot("since", moment, _db_time(moment)), Slot("since_day", day, _db_day(day))
     published = Article.objects.published(now=now.value)
-    cards = published.defer(*CARDS_NEVER_SHOW).annotate(**featured_image.columns())
-    lead = cards.annotate(**author_columns()).filter(pk=LEAD.value)
+    lead = _as_cards(published).annotate(**author_columns()).filter(pk=LEAD.value)
     return {
         "lead": Compiled.of(lead, now, LEAD),
-        "rows": Compiled.of(_rows(cards), now),
+        "rows": Compiled.of(_rows(published), now),
         "read": Compiled.of(_most_read(published, since_day.value), now, since_day),
         "discussed": Compiled.of(_most_discussed(published, since.value), now, since),
         "rated": Compiled.of(_top_rated(published), now),
     }
 
 
+def _as_cards(articles):
+    return articles.defer(*CARDS_NEVER_SHOW).annotate(**featured_image.columns())
+
+
 def _newest(published):
-    """The newest `CANDIDATES` stories (the publish-time index reads them in order)."""
-    return published.order_by(*card_list.ORDERING).values("pk")[:CANDIDATES]
+    """The newest `CANDIDATES` stories (the publish-time index reads them in order),
+    looked up by id: the published filter said again around them made SQLite read
+    every published story through that index instead."""
+    return Article.objects.filter(
+        pk__in=published.order_by(*card_list.ORDERING).values("pk")[:CANDIDATES]
+    )
 
 
-def _rows(cards):
+def _rows(published):
     """The newest `ROW_SIZE` + 1 stories of each top-level section (one may be the lead)."""
     path = models.F("category__path")
     top = Substr(path, 1, StrIndex(Concat(path, models.Value("/")), models.Value("/")) - 1)
     newest = models.Window(RowNumber(), partition_by=[top], order_by=["-publish_at", "-id"])
-    recent = cards.filter(pk__in=_newest(cards))
-    ranked = recent.annotate(rank=newest).filter(rank__lte=ROW_SIZE + 1).values("pk")
-    rows = cards.filter(pk__in=ranked).annotate(top_section=top)
+    ranked = _newest(published).annotate(rank=newest).filter(rank__lte=ROW_SIZE + 1).values("pk")
+    rows = _as_cards(Article.objects.filter(pk__in=ranked)).annotate(top_section=top)
     return rows.order_by(*card_list.ORDERING)
 
 
@@ -197,10 +203,12 @@ def _most_read(published, since_day):
 def _most_discussed(published, since):
     """The newest stories by this week's approved comments, then by all their comments
     (the list falls back to those when the week was quiet)."""
-    approved = models.Q(comments__status=Comment.Status.APPROVED)
-    recent = models.Count("comments", filter=approved & models.Q(comments__created_at__gte=since))
-    discussed = published.filter(pk__in=_newest(published), comment_count__gt=0)
-    discussed = discussed.annotate(recent_comments=recent)
+    recent = Comment.objects.filter(
+        article=models.OuterRef("pk"), status=Comment.Status.APPROVED, created_at__gte=since
+    )  # read from the (article, status, created_at) index, this week's comments alone
+    count = recent.order_by().values("article").annotate(count=models.Count("pk")).values("count")
+    discussed = _newest(published).filter(comment_count__gt=0)
+    discussed = discussed.annotate(recent_comments=Coalesce(models.Subquery(count), 0))
     ordering = ("-recent_comments", "-comment_count", *card_list.ORDERING)
     return discussed.order_by(*ordering).only(*LIST_COLUMNS, "comment_count")[:LIST_SIZE]
 
@@ -208,7 +216,7 @@ def _most_discussed(published, since):
 def _top_rated(published):
     votes = sum((models.F(name) for name in RATING_FIELDS[1:]), models.F(RATING_FIELDS[0]))
     stars = sum(models.F(name) * n for n, name in enumerate(RATING_FIELDS, start=1))
-    rated = published.filter(pk__in=_newest(published), rating_enabled=True)
+    rated = _newest(published).filter(rating_enabled=True)
     rated = rated.annotate(rating_votes=votes)
     rated = rated.filter(rating_votes__gte=MIN_VOTES).annotate(
         rating_score=Cast(stars, models.FloatField()) / Cast(votes, models.FloatField())
