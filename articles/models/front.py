@@ -170,6 +170,7 @@ def _queries():
 
 
 def _as_cards(articles):
+    """What a card shows: no body, and its featured image's columns joined in."""
     return articles.defer(*CARDS_NEVER_SHOW).annotate(**featured_image.columns())
 
 
