@@ -7,6 +7,7 @@ its own article's and its own reader's rows.
 
 import pytest
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -90,6 +91,53 @@ def test_a_second_articles_passages_are_not_compiled_again(compiles):
     assert [(c.name, c.on_block) for c in shown[0].recent] == [("On the passage", 1)]
     assert shown[0].recent[0].created_at.tzinfo is not None
     assert compiles == []
+
+
+@pytest.mark.caches_off(reason="every part of the page drawn, so every query runs")
+def test_a_second_article_page_works_out_no_querys_columns_again(client, monkeypatch):
+    """`raw()` mapped each query's columns to fields and found their converters on
+    every run: some tenth of an article page's time from scratch."""
+    first, second = ArticleFactory(), ArticleFactory(tags=["minsk"])
+    CommentFactory(article=second, name="On the second")
+    client.get(first.get_absolute_url())
+    worked_out = []
+    original = SQLCompiler.get_converters
+
+    def counted(self, expressions):
+        worked_out.append(expressions)
+        return original(self, expressions)
+
+    monkeypatch.setattr(SQLCompiler, "get_converters", counted)
+
+    page = client.get(second.get_absolute_url()).content.decode()
+
+    assert "On the second" in page
+    assert 'href="/tag/minsk/"' in page
+    assert worked_out == []
+
+
+def test_compiled_rows_are_the_instances_the_queryset_gives(seed_article):
+    """Fields, annotated columns and converted values (aware times) as the ORM has them."""
+    article = Article.objects.get(pk=seed_article.pk)
+    block = inline.passages(article)[0].block_id
+    CommentFactory(article=seed_article, name="Ada", block_id=block, quote="Minsk")
+    shown = inline.passages(article)
+    (comment,) = [c for passage in shown for c in passage.recent]
+    expected = Comment.objects.get(name="Ada")
+
+    assert (comment.pk, comment.name, comment.created_at) == (
+        expected.pk,
+        expected.name,
+        expected.created_at,
+    )
+    assert comment.created_at.tzinfo is not None
+    assert comment.on_block == 1
+    found = Article.objects.published_at(seed_article.category_id, seed_article.slug)
+    assert (found.pk, found.publish_at, found.author.name) == (
+        article.pk,
+        article.publish_at,
+        article.author.name,
+    )
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")

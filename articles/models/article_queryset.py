@@ -10,7 +10,7 @@ from django.utils import timezone
 from .. import pagecache, roles, search
 from . import featured_image
 from .bylines import ArticleByline, with_bylines
-from .compiled import Compiled, time_slot
+from .compiled import Compiled, int_slot, text_slot, time_slot
 from .people import Author
 from .scheduling import PUBLISHED, published_q, stage_q, taken_down_q
 from .story_people import StoryMember
@@ -40,17 +40,10 @@ class ArticleQuerySet(models.QuerySet):
         fifths of its time, so it is compiled once per process, from `published()`,
         and run through `raw()` with this request's values in place.
         """
-        sql, params, slots = _published_at_query(self.model)
-        params = list(params)
-        values = {
-            "now": _db_value(self.model, timezone.now()),
-            "category": category_id,
-            "slug": slug,
-        }
-        for slot, indexes in slots.items():
-            for index in indexes:
-                params[index] = values[slot]
-        article = next(iter(self.model.objects.raw(sql, params)), None)
+        found = _published_at_query(self.model).raw(
+            self.model, now=_db_value(self.model, timezone.now()), category=category_id, slug=slug
+        )
+        article = found[0] if found else None
         if article is not None:
             featured_image.attach(article)
             attach_author(article)
@@ -162,14 +155,6 @@ def attach_author(article):
         article.author = Author.from_db(article._state.db, names, values)
 
 
-# Stand-ins that mark where each of the request's values goes in the compiled query.
-_SLOT_VALUES = {
-    "now": datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC),
-    "category": -424242,
-    "slug": "\x00slug\x00",
-}
-
-
 def _moment(value):
     """A time as the database's cursor gives an aggregate of one: SQLite gives its text."""
     if isinstance(value, str):
@@ -203,20 +188,12 @@ def _db_value(model, value):
 
 @functools.cache
 def _published_at_query(model):
-    """(sql, params, {slot: index in params}) of `published_at()`'s query."""
+    """`published_at()`'s query, compiled (`models.compiled`)."""
+    now = time_slot("now", model._meta.get_field("publish_at"))
+    category, slug = int_slot("category", 1), text_slot("slug")
     query = (
-        model.objects.published(now=_SLOT_VALUES["now"])
-        .filter(category_id=_SLOT_VALUES["category"], slug=_SLOT_VALUES["slug"])
+        model.objects.published(now=now.value)
+        .filter(category_id=category.value, slug=slug.value)
         .annotate(**featured_image.columns(), **author_columns())
     )
-    sql, params = query.order_by()[:1].query.sql_with_params()
-    stand_ins = {
-        "now": _db_value(model, _SLOT_VALUES["now"]),
-        "category": _SLOT_VALUES["category"],
-        "slug": _SLOT_VALUES["slug"],
-    }
-    slots = {
-        slot: [i for i, param in enumerate(params) if param == value]
-        for slot, value in stand_ins.items()
-    }
-    return sql, params, slots
+    return Compiled.of(query.order_by()[:1], now, category, slug)

@@ -5,13 +5,16 @@ Building and compiling a queryset (its Q objects, joins and expressions) costs D
 several times what the database takes to run it. A `Compiled` query is built once
 from the queryset itself, with stand-in values where each request's values go (an
 article's id, a reader's account), and run through `raw()` or a cursor with this
-request's values in their place: the ORM stays the one definition of the query.
+request's values in their place: the ORM stays the one definition of the query. How
+its columns become a model's fields and their converters is worked out on its first
+run too, where `raw()` does it on every one.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection
+from django.core.exceptions import FieldDoesNotExist
+from django.db import DEFAULT_DB_ALIAS, connection
 
 
 class Slot:
@@ -64,12 +67,67 @@ class Compiled:
         return params
 
     def raw(self, model, translations=None, **values):
-        """Model instances (and annotated columns as attributes), as `raw()` makes them;
+        """[Model instance] (annotated columns as attributes), as `raw()` makes them;
         `translations` names the fields of columns the SQL names otherwise."""
-        return model.objects.raw(self.sql, self.bind(**values), translations=translations)
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.bind(**values))
+            shape = _shapes.get((self.sql, model))
+            if shape is None:
+                shape = _Shape.of(model, cursor.description, translations or {})
+                _shapes[self.sql, model] = shape
+            return shape.instances(model, cursor.fetchall())
 
     def rows(self, **values):
         """Plain tuples, for queries whose rows need no model instance."""
         with connection.cursor() as cursor:
             cursor.execute(self.sql, self.bind(**values))
             return cursor.fetchall()
+
+
+_shapes = {}  # {(sql, model): _Shape}
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Which columns of a query's rows fill which of a model's fields, and the converters
+    of their values: RawQuerySet's work (`resolve_model_init_order`, `get_converters`),
+    done once per query instead of on every run."""
+
+    names: list  # the fields' attnames, as `Model.from_db()` takes them
+    positions: list  # the column of each
+    annotations: list  # [(column, position)] of the columns no field has
+    converters: dict
+
+    @classmethod
+    def of(cls, model, description, translations):
+        to_name = connection.introspection.identifier_converter
+        columns = [translations.get(name, name) for name in (to_name(d[0]) for d in description)]
+        fields = {to_name(field.column): field for field in model._meta.fields if field.column}
+        filled = [field for column, field in fields.items() if column in columns]
+        if not any(field.primary_key for field in filled):
+            raise FieldDoesNotExist("Raw query must include the primary key")
+        table = model._meta.db_table
+        cols = [fields[c].get_col(table) if c in fields else None for c in columns]
+        return cls(
+            names=[field.attname for field in filled],
+            positions=[columns.index(to_name(field.column)) for field in filled],
+            annotations=[(c, position) for position, c in enumerate(columns) if c not in fields],
+            converters=_compiler().get_converters(cols),
+        )
+
+    def instances(self, model, rows):
+        if self.converters:
+            rows = _compiler().apply_converters(rows, self.converters)
+        made = []
+        for values in rows:
+            instance = model.from_db(
+                DEFAULT_DB_ALIAS, self.names, [values[p] for p in self.positions]
+            )
+            for column, position in self.annotations:
+                setattr(instance, column, values[position])
+            made.append(instance)
+        return made
+
+
+def _compiler():
+    return connection.ops.compiler("SQLCompiler")(None, connection, DEFAULT_DB_ALIAS)
