@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from articles import inline
 from articles.models import Agency, Article, Category, ChangeNote, Comment, article_page, front
-from articles.models.comment_section import comment_section
+from articles.models.comment_section import comment_section, editors_picks
 from articles.readers import Reader
 
 from .factories import ArticleFactory, AuthorFactory, CommentFactory, UserFactory
@@ -172,6 +172,23 @@ def test_the_fronts_rows_and_lists_look_up_the_newest_stories_by_id(seed_article
         assert "SEARCH articles_article USING INTEGER PRIMARY KEY" in outer, (name, plan)
     recent_comments = "COVERING INDEX comment_article_recent_idx (article_id=? AND status=? AND"
     assert recent_comments in plans["discussed"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+def test_an_article_finds_its_passage_comments_and_picks_without_reading_its_other_comments(
+    seed_article,
+):
+    """Each article page asks for both; few comments are either, and SQLite read every
+    approved comment of the article to find none."""
+    with CaptureQueriesContext(connection) as queries:
+        inline.passages(seed_article)
+        editors_picks(seed_article)
+    sqls = [query["sql"] for query in queries.captured_queries]
+    (answers,) = [_plan(sql) for sql in sqls if "ROW_NUMBER" in sql]
+    (picks,) = [_plan(sql) for sql in sqls if '"is_featured" =' in sql]
+
+    assert "USING INDEX comment_on_passage_idx (article_id=? AND status=?)" in answers
+    assert "comment_editors_pick_idx (article_id=? AND is_featured=? AND status=?)" in picks
 
 
 def _plan(sql):

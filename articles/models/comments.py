@@ -162,6 +162,16 @@ class Comment(ReaderAction):
                 name="comment_pending_created_idx",
             ),
             models.Index(fields=("email", "status"), name="comment_email_status_idx"),
+            # Few comments are on a passage or picked, and each article page asks for both.
+            models.Index(
+                fields=("article", "status"),
+                condition=~Q(block_id=""),
+                name="comment_on_passage_idx",
+            ),
+            models.Index(
+                fields=("article", "is_featured", "status", "created_at"),
+                name="comment_editors_pick_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
