@@ -116,6 +116,22 @@ def test_a_second_article_page_works_out_no_querys_columns_again(client, monkeyp
     assert worked_out == []
 
 
+@pytest.mark.caches_off(reason="the article looked up and drawn anew")
+def test_an_article_page_reads_neither_the_bodys_source_nor_the_search_columns(
+    client, seed_article
+):
+    """The editor's source of the body and the search index are most of a row's bytes,
+    and the page shows neither."""
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(seed_article.get_absolute_url()).content.decode()
+
+    assert "Minsk" in page
+    for column in ("body", "search_text", "search_vector"):
+        assert not [
+            q for q in queries.captured_queries if f'"articles_article"."{column}"' in q["sql"]
+        ]
+
+
 def test_compiled_rows_are_the_instances_the_queryset_gives(seed_article):
     """Fields, annotated columns and converted values (aware times) as the ORM has them."""
     article = Article.objects.get(pk=seed_article.pk)

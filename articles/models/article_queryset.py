@@ -188,12 +188,14 @@ def _db_value(model, value):
 
 @functools.cache
 def _published_at_query(model):
-    """`published_at()`'s query, compiled (`models.compiled`)."""
+    """`published_at()`'s query, compiled (`models.compiled`): not the columns the page
+    never shows (the editor's source of the body, the search index's)."""
     now = time_slot("now", model._meta.get_field("publish_at"))
     category, slug = int_slot("category", 1), text_slot("slug")
     query = (
         model.objects.published(now=now.value)
         .filter(category_id=category.value, slug=slug.value)
+        .defer(*LISTS_NEVER_SHOW)
         .annotate(**featured_image.columns(), **author_columns())
     )
     return Compiled.of(query.order_by()[:1], now, category, slug)
