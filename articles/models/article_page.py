@@ -82,13 +82,13 @@ def _related_stories():
 
 def agencies_of(article):
     """The agencies credited under the article, by name."""
-    return list(_queries()["agencies"].raw(Agency, article=article.pk))
+    return _queries()["agencies"].raw(Agency, article=article.pk)
 
 
 def tags_of(article):
     """The article's tags, in the order they were added."""
     content_type = ContentType.objects.get_for_model(Article).pk
-    return list(_queries()["tags"].raw(Tag, article=article.pk, content_type=content_type))
+    return _queries()["tags"].raw(Tag, article=article.pk, content_type=content_type)
 
 
 def change_notes_of(article):
@@ -96,7 +96,7 @@ def change_notes_of(article):
     article can have any, so the others cost no query."""
     if not article.revised_at:
         return []
-    notes = list(_queries()["notes"].raw(ChangeNote, article=article.pk))
+    notes = _queries()["notes"].raw(ChangeNote, article=article.pk)
     for note in notes:
         note.article = article
     return notes
@@ -111,7 +111,7 @@ def related_stories(article):
         "section": article.category_id or 0,  # no article is in section 0
         "now": _db_now(),
     }
-    stories = list(_queries()["related"].raw(Article, **values))
+    stories = _queries()["related"].raw(Article, **values)
     attach_sections(stories)
     for story in stories:
         featured_image.attach(story)

@@ -73,7 +73,7 @@ class BylinesMixin:
             others = [b.author for b in self.co_bylines.all()]
         else:
             if "co_authors" not in kept:
-                kept["co_authors"] = list(_co_authors_query().raw(Author, article=self.pk))
+                kept["co_authors"] = _co_authors_query().raw(Author, article=self.pk)
             others = kept["co_authors"]
         return lead + [a for a in others if a.pk != self.author_id]
 

@@ -30,10 +30,10 @@ def first_page(per_page, section=None):
     queries = _queries(per_page)
     values = {"now": _db_now()}
     if section is None:
-        rows = list(queries["home"].raw(Article, **values))
+        rows = queries["home"].raw(Article, **values)
     else:
         below = _like_prefix(section.path + "/")
-        rows = list(queries["section"].raw(Article, section=section.pk, below=below, **values))
+        rows = queries["section"].raw(Article, section=section.pk, below=below, **values)
     cards = rows[:per_page]
     _complete(cards, queries["others"], per_page)
     return cards, len(rows) > per_page
@@ -46,7 +46,7 @@ def complete(cards, per_page):
 
 def subsections(section):
     """The section's subsections, as `section.children.all()` gives them."""
-    return list(_subsections_query().raw(Category, section=section.pk))
+    return _subsections_query().raw(Category, section=section.pk)
 
 
 @functools.cache

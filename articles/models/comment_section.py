@@ -138,7 +138,7 @@ def first_threads(article, reader, sort, feedback_only=False):
     kind, values = _reader_kind(reader)
     limit = settings.MAGAZINE_COMMENT_THREADS_ON_ARTICLE
     query = _first_threads_query(kind, sort, feedback_only, limit)
-    comments = list(query.raw(Comment, article=article.pk, **values))
+    comments = query.raw(Comment, article=article.pk, **values)
     for comment in comments:
         comment.article = article
     return _prepare(prune_for_display(comments, reader), article, reader)
@@ -159,7 +159,7 @@ def _picks_query():
 
 def editors_picks(article):
     """The article's approved comments editors picked, ready to show to anyone."""
-    picks = list(_picks_query().raw(Comment, article=article.pk))
+    picks = _picks_query().raw(Comment, article=article.pk)
     for pick in picks:
         pick.article, pick.shown = article, True
     return picks

@@ -67,7 +67,7 @@ class Compiled:
         return params
 
     def raw(self, model, translations=None, **values):
-        """[Model instance] (annotated columns as attributes), as `raw()` makes them;
+        """A list of model instances (annotated columns as attributes), as `raw()` makes;
         `translations` names the fields of columns the SQL names otherwise."""
         with connection.cursor() as cursor:
             cursor.execute(self.sql, self.bind(**values))

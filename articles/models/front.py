@@ -89,7 +89,7 @@ def lead_and_river(per_page, section=None, lead_id=None):
 
 def _chosen_lead(lead_id, per_page):
     """The chosen story as a card, if readers may see it."""
-    found = list(_queries()["lead"].raw(Article, now=_db_now(), lead=lead_id))
+    found = _queries()["lead"].raw(Article, now=_db_now(), lead=lead_id)
     if found:
         featured_image.attach(found[0])
         attach_author(found[0])
@@ -103,20 +103,20 @@ def home(lead, count_readers=True):
     now = timezone.now()
     queries, values = _queries(), {"now": _db_now(now)}
     since = _db_time(now - WEEK)
-    discussed = list(queries["discussed"].raw(Article, since=since, **values))
+    discussed = queries["discussed"].raw(Article, since=since, **values)
     if discussed and discussed[0].recent_comments:
         discussed = [article for article in discussed if article.recent_comments]
     most_read = []
     if count_readers:
         # The last seven days, today included, as the newsroom's calendar counts them.
         first_day = newsroom_time.local(now).date() - (WEEK - datetime.timedelta(days=1))
-        most_read = list(queries["read"].raw(Article, since_day=_db_day(first_day), **values))
+        most_read = queries["read"].raw(Article, since_day=_db_day(first_day), **values)
     front = Front(
         lead=lead,
         rows=section_rows(lead),
         most_read=most_read,
         most_discussed=discussed,
-        top_rated=list(queries["rated"].raw(Article, **values)),
+        top_rated=queries["rated"].raw(Article, **values),
     )
     attach_sections([*front.most_read, *front.most_discussed, *front.top_rated])
     return front
