@@ -178,7 +178,7 @@ def recent_answers(article, block_ids=None):
 
     One query, whatever the number of passages and comments.
     """
-    comments = Comment.objects.approved().filter(article=article).exclude(block_id="")
+    comments = Comment.objects.approved().filter(article=article).on_passages()
     if block_ids is not None:
         comments = comments.filter(block_id__in=block_ids)
     return (
@@ -265,7 +265,7 @@ def passage_counts(article):
     """{block_id, approved, pending} per passage with comments, the most approved first."""
     rows = (
         Comment.objects.filter(article=article)
-        .exclude(block_id="")
+        .on_passages()
         .values("block_id")
         .annotate(
             approved=Count("id", filter=Q(status=Comment.Status.APPROVED)),

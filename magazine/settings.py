@@ -30,6 +30,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "magazine.apps.MagazineAdminConfig",
+    "magazine.apps.MagazineConfig",  # what the whole site shares: magazine/sqlite.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -203,7 +203,7 @@ def test_an_article_finds_its_passage_comments_and_picks_without_reading_its_oth
     (answers,) = [_plan(sql) for sql in sqls if "ROW_NUMBER" in sql]
     (picks,) = [_plan(sql) for sql in sqls if '"is_featured" =' in sql]
 
-    assert "USING INDEX comment_on_passage_idx (article_id=? AND status=?)" in answers
+    assert "USING INDEX comment_on_passage_idx (article_id=? AND status=? AND block_id>?)" in answers
     assert "comment_editors_pick_idx (article_id=? AND is_featured=? AND status=?)" in picks
 
 

@@ -46,6 +46,11 @@ class CommentQuerySet(ReaderActionQuerySet):
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
 
+    def on_passages(self):
+        """Comments on a passage: every passage's id sorts after "", so this is a range
+        of `comment_on_passage_idx`, which `exclude(block_id="")` cannot be."""
+        return self.filter(block_id__gt="")
+
     def visible_to(self, reader):
         """Approved comments, plus the reader's own ones awaiting moderation."""
         return self.filter(visible_q(reader))
@@ -154,20 +159,14 @@ class Comment(ReaderAction):
                 condition=Q(parent=None),
                 name="comment_article_threads_idx",
             ),
-            # The moderation queue. Partial, so that no page query over approved comments
-            # is tempted to scan it instead of the thread index.
-            models.Index(
-                fields=("-created_at",),
-                condition=Q(status="pending"),
-                name="comment_pending_created_idx",
-            ),
+            # The moderation queue, newest first. Not partial on `status = 'pending'`: the
+            # queries send the status as a parameter, and SQLite plans them without the
+            # parameters' values (magazine/sqlite.py).
+            models.Index(fields=("status", "-created_at"), name="comment_status_created_idx"),
             models.Index(fields=("email", "status"), name="comment_email_status_idx"),
-            # Few comments are on a passage or picked, and each article page asks for both.
-            models.Index(
-                fields=("article", "status"),
-                condition=~Q(block_id=""),
-                name="comment_on_passage_idx",
-            ),
+            # Few comments are on a passage or picked, and each article page asks for both;
+            # a passage's comments are a range of it (`on_passages`), for the same reason.
+            models.Index(fields=("article", "status", "block_id"), name="comment_on_passage_idx"),
             models.Index(
                 fields=("article", "is_featured", "status", "created_at"),
                 name="comment_editors_pick_idx",
