@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from . import richtext
+from .addresses import address
 from .models import Article, Comment, FeedbackQuestion
 from .models.compiled import Compiled, int_slot
 from .models.inline import QUOTE_MAX_LENGTH
@@ -227,8 +227,8 @@ def passages(article):
     if not starts:
         return [Passage("", mark_safe(html))] if html.strip() else []
     ends = [match.start() for match in starts[1:]] + [len(html)]
-    # One reverse() for all passages: a long article has dozens.
-    url = reverse("articles:passage", args=[article.pk, "-block-"])
+    # One address for all passages: a long article has dozens.
+    url = address("articles:passage", article.pk, "-block-")
     cut = [
         # Each piece is a whole block of HTML sanitized on save.
         Passage(

@@ -9,13 +9,13 @@ Functions that read the page take the template's context first (`pass_context`).
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from jinja2 import pass_context
 
 from . import search, structured_data
+from .addresses import address
 from .forms.ratings import SCORE_CHOICES
 from .forms.subscriptions import SubscribeForm
 from .pagination import KeysetPage
@@ -36,7 +36,7 @@ def json_ld(data):
 def breadcrumb_json_ld(context, crumbs, current=None):
     """BreadcrumbList JSON-LD: Home, each category, then the current page."""
     request = context["request"]
-    items = [("Home", reverse("articles:home"))]
+    items = [("Home", address("articles:home"))]
     items += [(c.name, c.get_absolute_url()) for c in crumbs]
     if current:
         items.append((str(current), current.get_absolute_url()))

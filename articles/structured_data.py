@@ -4,12 +4,12 @@ extra queries). Each feature adds its part here: ratings, comments, search.
 """
 
 from django.conf import settings
-from django.templatetags.static import static
-from django.urls import reverse
+
+from .addresses import address, static
 
 
 def _home(request):
-    return request.build_absolute_uri(reverse("articles:home"))
+    return request.build_absolute_uri(address("articles:home"))
 
 
 def organization(request, site_name):
@@ -30,7 +30,7 @@ def organization(request, site_name):
 
 def home_page(request, site_settings):
     """`Organization` and `WebSite`, with the site search as a `SearchAction`."""
-    search_url = request.build_absolute_uri(reverse("articles:search"))
+    search_url = request.build_absolute_uri(address("articles:search"))
     return {
         "@context": "https://schema.org",
         "@graph": [

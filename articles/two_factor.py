@@ -20,7 +20,6 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django_otp import user_has_device, verify_token
@@ -28,6 +27,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import roles
+from .addresses import address
 
 RECOVERY_CODE_COUNT = 10
 APP_NAME = "Authenticator app"
@@ -170,7 +170,7 @@ class UnverifiedStaffAreGuestsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith(reverse("admin:index")):
+        if not request.path.startswith(address("admin:index")):
             user = request.user
             request.user = SimpleLazyObject(
                 lambda: (

@@ -12,29 +12,23 @@ import functools
 
 from django.conf import settings
 from django.template import defaultfilters
-from django.templatetags.static import static
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat
 from django.utils.timezone import get_current_timezone, is_naive
 from django.utils.translation import get_language
 from jinja2 import ChainableUndefined, Environment, pass_context
 
-from articles import markup
+from articles import addresses, markup
 from articles.forms.security import form_token
 from articles.templatetags.newsroom import newsroom_when
 
 
 @pass_context
 def url(context, name, *args):
-    """`{% url %}`: the address of a named view. A page names the same few addresses
-    (each reverse() is 15 to 40 µs), and an address is a pure function of these; the
-    URLconf and script prefix (thread-locals, slow to read) are read once per request."""
-    urlconf, prefix = _per_request(context, "_address_base", _address_base)
-    return _reverse(name, args, urlconf, prefix)
-
-
-def _address_base():
-    return get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+    """`{% url %}`: the address of a named view, reversed once per process
+    (articles/addresses.py); the URLconf and script prefix are read once per request."""
+    return addresses.reversed_once(
+        name, args, (), *_per_request(context, "_address_base", addresses.current_base)
+    )
 
 
 def _per_request(context, name, read):
@@ -46,11 +40,6 @@ def _per_request(context, name, read):
         found = read()
         setattr(holder, name, found)
     return found
-
-
-@functools.lru_cache(maxsize=4096)
-def _reverse(name, args, urlconf, script_prefix):
-    return reverse(name, args=args, urlconf=urlconf)
 
 
 @functools.cache
@@ -116,7 +105,7 @@ def linebreaks(value):
 
 GLOBALS = {
     "url": url,
-    "static": static,
+    "static": addresses.static,
     "form_token": form_token,
     "absolute_url": markup.absolute_url,
     "breadcrumb_json_ld": markup.breadcrumb_json_ld,

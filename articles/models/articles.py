@@ -8,6 +8,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from .. import pagecache, richtext, search
+from ..addresses import address
 from . import featured_image
 from .agencies import Agency
 from .article_queryset import ArticleQuerySet
@@ -212,9 +213,7 @@ class Article(
     def get_absolute_url(self):
         if self.category_id is None:  # a rough draft: no section path yet
             return self.get_preview_url()
-        return reverse(
-            "articles:detail", kwargs={"category_path": self.category.path, "slug": self.slug}
-        )
+        return address("articles:detail", category_path=self.category.path, slug=self.slug)
 
     def delete(self, *args, **kwargs):
         pk = self.pk

@@ -1,9 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
-from django.urls import reverse
 
 from .. import shared_values
+from ..addresses import address
 from .redirects import ArticleRedirect
 
 # Top-level category slugs may not shadow the site's own URLs.
@@ -110,7 +110,7 @@ class Category(models.Model):
         forget_cached_categories()
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"category_path": self.path})
+        return address("articles:category", category_path=self.path)
 
     def stored_name(self):
         """The name before this save, or None for a new row."""

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
 from .. import images, pagecache
+from ..addresses import address
 
 
 class AuthorQuerySet(models.QuerySet):
@@ -62,7 +62,7 @@ class Author(models.Model):
         )
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return address("articles:author", slug=self.slug)
 
     def delete(self, *args, **kwargs):
         pk = self.pk
