@@ -5,12 +5,14 @@ settings. Each read from there is a file read and an unpickle (a round trip with
 Redis), and a page asked for them eight times.
 
 So each process keeps its own copy, under the version of "site" (articles/pagecache.py)
-it read first in the request: one small read a request while nothing changed. `forget`
-drops a value from the shared cache at once and again once the transaction commits,
-then moves "site", so that neither the shared cache nor any process keeps what was read
-before the commit; the request that changed it computes it anew on each read and stores
-nothing its transaction may yet undo. Outside a request (a management command, the mail
-worker) the shared cache is read each time.
+it read first in the request: one small read a request while nothing changed. The
+shared cache holds each value under that version too (Django's cache key versions): a
+worker that read the rows before an editor's change committed, and stores them after,
+stores them for a version already gone. `forget` drops a value from the shared cache at
+once and again once the transaction commits, then moves "site"; the request that
+changed it computes it anew on each read and stores nothing its transaction may yet
+undo. Outside a request (a management command, the mail
+worker) the version and the shared cache are read each time.
 """
 
 import time
@@ -32,7 +34,8 @@ def get_or_set(key, compute):
     """The shared value under `key`, `compute()` stored there when it is missing."""
     read = getattr(_current, "read", None)
     if read is None:
-        return cache.get_or_set(key, compute, None)
+        version = _site_version(time.time_ns())
+        return cache.get_or_set(key, compute, None, version=version)
     if read.get(key) is _CHANGED_HERE:
         return compute()
     if key not in read:
@@ -44,26 +47,30 @@ def _kept_in_process(key, compute):
     # The version before the value: a value read after it is never older than it.
     version = _current.site_version
     if version is _UNREAD:
-        # A version new to the cache is no change: older than the request, as for pages.
-        version = pagecache.versions([SITE], missing_value=_current.started - 1)[SITE]
-        _current.site_version = version
+        version = _current.site_version = _site_version(_current.started)
     kept = _in_process.get(key)
     if version is not None and kept is not None and kept[0] == version:
         return kept[1]
-    value = cache.get_or_set(key, compute, None)
+    value = cache.get_or_set(key, compute, None, version=version)
     if version is not None:  # None: a cache that keeps nothing, so no version either
         _in_process[key] = (version, value)
     return value
 
 
+def _site_version(started):
+    # A version new to the cache is no change: older than the request, as for pages.
+    return pagecache.versions([SITE], missing_value=started - 1)[SITE]
+
+
 def forget(*keys):
     """The values under `keys` are read anew: by this request now, by every process
     once the current transaction commits."""
-    cache.delete_many(keys)
+    version = _site_version(time.time_ns())
+    cache.delete_many(keys, version=version)
     read = getattr(_current, "read", None)
     if read is not None:
         read.update(dict.fromkeys(keys, _CHANGED_HERE))
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    transaction.on_commit(lambda: cache.delete_many(keys, version=version))
     pagecache.invalidate(SITE)  # on commit too, after the line above
 
 

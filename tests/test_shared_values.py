@@ -10,6 +10,7 @@ from django.core.cache import cache, caches
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 
+from articles import pagecache, shared_values
 from articles.models import Category, SiteSettings
 from articles.models.categories import CATEGORIES_CACHE_KEY, NAVIGATION_CACHE_KEY, PATHS_CACHE_KEY
 from articles.models.site import CACHE_KEY as SITE_SETTINGS_KEY
@@ -60,9 +61,30 @@ def test_a_menu_another_process_read_before_a_sections_rename_committed_is_not_k
         world.name = "Globe"
         world.save()
         # Another worker renders a page now: it sees the old row and stores it.
-        cache.set(NAVIGATION_CACHE_KEY, stale_menu, None)
+        shared_values.get_or_set(NAVIGATION_CACHE_KEY, lambda: stale_menu)
 
     assert "Globe" in [section.name for section in Category.objects.navigation()]
+
+
+def test_a_menu_another_process_read_before_a_rename_but_stored_after_it_committed_is_not_kept(
+    django_capture_on_commit_callbacks,
+):
+    world = Category.objects.get(path="world")
+
+    def read_before_the_rename_committed():
+        stale_menu = list(Category.objects.top_level())
+        with django_capture_on_commit_callbacks(execute=True):  # the editor's, meanwhile
+            world.name = "Globe"
+            world.save()
+        return stale_menu
+
+    with a_request():  # a worker
+        shared_values.get_or_set(NAVIGATION_CACHE_KEY, read_before_the_rename_committed)
+    shared_values.forget_in_process()  # another worker
+    with a_request():
+        menu = Category.objects.navigation()
+
+    assert "Globe" in [section.name for section in menu]
 
 
 def test_site_settings_another_process_read_before_an_edit_committed_are_not_kept(
@@ -73,7 +95,7 @@ def test_site_settings_another_process_read_before_an_edit_committed_are_not_kep
         edited = SiteSettings.load()
         edited.site_name = "The Minsk Review"
         edited.save()
-        cache.set(SITE_SETTINGS_KEY, stale, None)
+        shared_values.get_or_set(SITE_SETTINGS_KEY, lambda: stale)
 
     assert SiteSettings.load().site_name == "The Minsk Review"
 
@@ -116,7 +138,8 @@ def test_outside_a_request_the_shared_cache_is_read_each_time(shared_reads):
     Category.objects.known_paths()  # stored
     shared_reads.clear()
     Category.objects.known_paths()
-    cache.set(PATHS_CACHE_KEY, {"elsewhere": 1}, None)  # another process's change
+    site = pagecache.versions(["site"])["site"]
+    cache.set(PATHS_CACHE_KEY, {"elsewhere": 1}, None, version=site)  # another process's change
 
     assert Category.objects.known_paths() == {"elsewhere": 1}
     assert shared_reads[PATHS_CACHE_KEY] == 2
