@@ -11,8 +11,8 @@ worker that read the rows before an editor's change committed, and stores them a
 stores them for a version already gone. `forget` drops a value from the shared cache at
 once and again once the transaction commits, then moves "site"; the request that
 changed it computes it anew on each read and stores nothing its transaction may yet
-undo. Outside a request (a management command, the mail
-worker) the version and the shared cache are read each time.
+undo. Outside a request (a management command, the mail worker) the version and the
+shared cache are read each time.
 """
 
 import time
