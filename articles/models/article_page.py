@@ -66,9 +66,12 @@ def _related_stories():
     newest_in_section = (
         published.filter(in_section).order_by(*card_list.ORDERING).values("pk")[:RELATED_STORIES]
     )
+    # Both lists looked up by id, each story tagged alike checked as published by its id:
+    # said around them, the published filter made SQLite read every published story.
+    tagged_alike = alike.filter(models.Exists(published.filter(pk=models.OuterRef("object_id"))))
     stories = (
-        published.filter(
-            models.Q(pk__in=alike.values("object_id")) | models.Q(pk__in=newest_in_section)
+        Article.objects.filter(
+            models.Q(pk__in=tagged_alike.values("object_id")) | models.Q(pk__in=newest_in_section)
         )
         .only("title", "slug", "standfirst", "category_id", "image_id", "image_alt", "publish_at")
         .annotate(
