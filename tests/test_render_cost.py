@@ -11,6 +11,7 @@ import pytest
 from django.forms.renderers import get_default_renderer
 from django.template import engines
 from django.urls import reverse
+from django.utils import html as django_html
 
 from articles.forms.comments import CommentEditForm, CommentForm
 from articles.forms.inline import PassageCommentForm
@@ -118,6 +119,24 @@ def test_plain_inputs_are_what_djangos_widget_templates_write(seed_article, whic
     hidden = len(plain.hidden_fields())
     assert [plain_parts[i] for i in keep] == [django_parts[i] for i in keep]
     assert plain_parts[hidden:] == django_parts[hidden:]
+
+
+def test_plain_inputs_escape_their_text_without_checking_it_for_lazy_translations(
+    seed_article, monkeypatch
+):
+    """Django's `conditional_escape()` checks every argument for a lazy translation
+    (`keep_lazy`): a third of the comment form's render. Only Django's own label tags
+    still call it, for a label and its suffix."""
+    calls = []
+    escape = django_html.escape
+    monkeypatch.setattr(django_html, "escape", lambda text: calls.append(text) or escape(text))
+    form = CommentForm(article=seed_article, reader=STRANGER)
+
+    markup = [str(field) for field in form.hidden_fields()]
+    markup += [str(field.as_field_group()) for field in form.visible_fields()]
+
+    assert 'name="email"' in "".join(markup)
+    assert len(calls) <= 2 * len(form.visible_fields())
 
 
 @pytest.mark.parametrize("page", ["home", "article", "section", "search", "all comments"])

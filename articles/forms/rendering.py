@@ -10,8 +10,9 @@ option groups); anything else (a list of radio buttons) is rendered by Django's 
 templates, as before.
 """
 
+import html
+
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape
 
 INPUTS = {
     f"django/forms/widgets/{kind}.html"
@@ -21,25 +22,33 @@ INPUTS = {
 OPTIONS = {f"django/forms/widgets/{kind}_option.html" for kind in ("radio", "checkbox")}
 
 
+def _escape(value):
+    """Django's `_escape()`, the same text, without its check of every
+    argument for a lazy translation (`keep_lazy`): a third of these forms' time."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 def _attrs(attrs):
     """django/forms/attrs.html: ` name="value"`, a bare name for True, nothing for False."""
     parts = []
     for name, value in attrs.items():
         if value is False:
             continue
-        parts.append(f" {conditional_escape(name)}")
+        parts.append(f" {_escape(name)}")
         if value is not True:
-            parts.append(f'="{conditional_escape(str(value))}"')
+            parts.append(f'="{_escape(str(value))}"')
     return "".join(parts)
 
 
 def _input(context):
     widget = context["widget"]
     value = widget["value"]
-    shown = "" if value is None else f' value="{conditional_escape(str(value))}"'
+    shown = "" if value is None else f' value="{_escape(str(value))}"'
     return (
-        f'<input type="{conditional_escape(widget["type"])}" '
-        f'name="{conditional_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+        f'<input type="{_escape(widget["type"])}" '
+        f'name="{_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
     )
 
 
@@ -50,9 +59,9 @@ def _is_bare_option(template_name, context):
 
 def _textarea(context):
     widget = context["widget"]
-    value = conditional_escape(widget["value"]) if widget["value"] else ""
+    value = _escape(widget["value"]) if widget["value"] else ""
     return (
-        f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f'<textarea name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
         f"{value}</textarea>"
     )
 
@@ -60,12 +69,12 @@ def _textarea(context):
 def _select(context):
     widget = context["widget"]
     options = "".join(
-        f'\n  <option value="{conditional_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
-        f"{conditional_escape(option['label'])}</option>\n"
+        f'\n  <option value="{_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+        f"{_escape(option['label'])}</option>\n"
         for _, group, _ in widget["optgroups"]
         for option in group
     )
-    name = conditional_escape(widget["name"])
+    name = _escape(widget["name"])
     return f'<select name="{name}"{_attrs(widget["attrs"])}>{options}\n</select>'
 
 
@@ -76,10 +85,10 @@ def _is_plain_select(template_name, context):
 
 
 def _label(context):
-    label = conditional_escape(context["label"])
+    label = _escape(context["label"])
     if not context["use_tag"]:
         return label
-    tag = conditional_escape(context["tag"])
+    tag = _escape(context["tag"])
     return f"<{tag}{_attrs(context['attrs'])}>{label}</{tag}>"
 
 
@@ -88,9 +97,9 @@ def _errors(context):
     if not errors:
         return ""
     field_id = getattr(errors, "field_id", None)
-    shown_id = f' id="{conditional_escape(field_id)}_error"' if field_id else ""
-    items = "".join(f"<li>{conditional_escape(error)}</li>" for error in errors)
-    return f'<ul class="{conditional_escape(context["error_class"])}"{shown_id}>{items}</ul>'
+    shown_id = f' id="{_escape(field_id)}_error"' if field_id else ""
+    items = "".join(f"<li>{_escape(error)}</li>" for error in errors)
+    return f'<ul class="{_escape(context["error_class"])}"{shown_id}>{items}</ul>'
 
 
 def _field(field):
@@ -98,7 +107,7 @@ def _field(field):
     label = field.label_tag() if field.label else ""
     help_text = ""
     if field.help_text:
-        shown_id = f' id="{conditional_escape(field.auto_id)}_helptext"' if field.auto_id else ""
+        shown_id = f' id="{_escape(field.auto_id)}_helptext"' if field.auto_id else ""
         help_text = f'<div class="helptext"{shown_id}>{field.help_text}</div>'
     return f"{label}\n\n{help_text}\n{field.errors}\n{field}".strip()
 
