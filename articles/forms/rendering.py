@@ -61,8 +61,7 @@ def _textarea(context):
     widget = context["widget"]
     value = _escape(widget["value"]) if widget["value"] else ""
     return (
-        f'<textarea name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
-        f"{value}</textarea>"
+        f'<textarea name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
     )
 
 
