@@ -4,7 +4,7 @@ Each SQLite connection with the query planner stability guarantee on.
 Without it SQLite prepares a statement anew on every run when a bound value could
 change its plan: a parameter compared with a column as a partial index's condition
 compares that column with a constant, or a LIKE pattern (Django's `startswith`). That
-was a third of the SQL time of the story with 200 comments. With it, plans never depend
+was a quarter of the SQL time of the story with 200 comments. With it, plans never depend
 on the values, so each statement is prepared once per connection
 (tests/test_statement_reuse.py); a partial index then serves only the queries that
 state its condition without a parameter (`parent IS NULL`).

@@ -3,7 +3,7 @@
 SQLite prepares a statement anew on every run when one of its parameters is compared
 with a column as a partial index's condition compares that column with a constant
 (`status = ?` beside an index `WHERE status = 'pending'`): whether the index may serve
-depends on the value. On the story with 200 comments that was a third of its SQL time.
+depends on the value. On the story with 200 comments that was a quarter of its SQL time.
 SQLite asks the connection's authorizer about what a statement reads while it prepares
 it, never when a prepared statement runs again: that is how a test sees it.
 """
