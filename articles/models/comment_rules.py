@@ -1,10 +1,8 @@
-"""What a comment's text becomes on save, its links, and whether an article takes comments."""
+"""What a comment's text becomes on save, its links clickable; whether an article takes comments."""
 
-import functools
 from datetime import timedelta
 
 from django.conf import settings
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import urlize
 
@@ -28,17 +26,3 @@ def comments_open(article, now=None):
     if days is None or article.publish_at is None:
         return True
     return (now or timezone.now()) < article.publish_at + timedelta(days=days)
-
-
-@functools.cache
-def _url_pattern(name, script_prefix, arity=1):
-    """reverse() once per URL name: a page lists many comments, each with five links."""
-    stand_ins = [987654321 + n for n in range(arity)]
-    pattern = reverse(name, args=stand_ins)
-    for stand_in in stand_ins:
-        pattern = pattern.replace(str(stand_in), "{}")
-    return pattern
-
-
-def comment_url(name, *ids):
-    return _url_pattern(name, get_script_prefix(), len(ids)).format(*ids)

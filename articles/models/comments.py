@@ -19,9 +19,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .. import avatars, pagecache
+from ..addresses import row_address
 from .articles import Article
-from .comment_rules import comment_url, render_body
 from .comment_rules import comments_open as comments_open  # imported from here by the views
+from .comment_rules import render_body
 from .inline import QUOTE_MAX_LENGTH
 from .readers import (
     ReaderAction,
@@ -210,23 +211,23 @@ class Comment(ReaderAction):
 
     @property
     def vote_url(self):
-        return comment_url("articles:comment-vote", self.pk)
+        return row_address("articles:comment-vote", self.pk)
 
     @property
     def reply_url(self):
-        return comment_url("articles:comment-reply", self.pk)
+        return row_address("articles:comment-reply", self.pk)
 
     @property
     def edit_url(self):
-        return comment_url("articles:comment-edit", self.pk)
+        return row_address("articles:comment-edit", self.pk)
 
     @property
     def delete_url(self):
-        return comment_url("articles:comment-delete", self.pk)
+        return row_address("articles:comment-delete", self.pk)
 
     @property
     def report_url(self):
-        return comment_url("articles:comment-report", self.article_id, self.pk)
+        return row_address("articles:comment-report", self.article_id, self.pk)
 
     @property
     def avatar_initials(self):
