@@ -1,9 +1,50 @@
+import gzip
 import ipaddress
+import secrets
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
 from django.http.request import split_domain_port, validate_host
+from django.middleware import gzip as django_gzip
+from django.utils.cache import patch_vary_headers
+from django.utils.crypto import get_random_string
+
+
+class GZipMiddleware(django_gzip.GZipMiddleware):
+    """Django's GZipMiddleware at zlib's fastest level, as nginx's `gzip_comp_level`
+    defaults to: what reaches it was drawn for this one request (a page the page cache
+    keeps is compressed once, at the best level, by articles/pagecache.py), so CPU counts
+    for more than the last bytes. Django's level 6 takes 0.5 ms on the 75 KB story,
+    level 1 0.1 ms, for 17 % more bytes. The padding against BREACH stays; streaming
+    responses are left to Django."""
+
+    def process_response(self, request, response):
+        if response.streaming or response.has_header("Content-Encoding"):
+            return super().process_response(request, response)
+        if len(response.content) < 200:
+            return response
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if not django_gzip.re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            return response
+        compressed = self.padded(gzip.compress(response.content, compresslevel=1, mtime=0))
+        if len(compressed) >= len(response.content):
+            return response
+        response.content = compressed
+        response.headers["Content-Length"] = str(len(compressed))
+        etag = response.get("ETag")
+        if etag and etag.startswith('"'):
+            response.headers["ETag"] = "W/" + etag  # RFC 9110 8.8.1, as Django does
+        response.headers["Content-Encoding"] = "gzip"
+        return response
+
+    def padded(self, compressed):
+        """The gzip stream with a random file name of random length in its header, as
+        Django's `compress_string()` adds, so its size tells nothing about the page."""
+        name = get_random_string(secrets.randbelow(self.max_random_bytes) + 1).encode()
+        header = bytearray(compressed[:10])
+        header[3] = gzip.FNAME
+        return bytes(header) + name + b"\x00" + compressed[10:]
 
 
 class SecurityHeadersMiddleware:
