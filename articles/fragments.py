@@ -110,7 +110,11 @@ def _vote_fields(comment):
 def kept_comments(request, comments, *, article, comments_open):
     """Each comment's `KeptComment`, in order: kept for those that look alike to every
     reader but for their votes."""
-    render = _comment_renderer({"article": article, "comments_open": comments_open})
+    render = _comment_renderer(
+        # What else the macros ask of their context, found there rather than made up as
+        # undefined for each comment.
+        {"article": article, "comments_open": comments_open, "note": "", "on_report_page": False}
+    )
     if not settings.MAGAZINE_KEEP_FRAGMENTS:
         return [render(c) for c in comments]
     page = (

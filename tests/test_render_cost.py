@@ -7,6 +7,8 @@ Django's widget templates, and a list of articles is one template, not one per c
 
 from types import SimpleNamespace
 
+import jinja2
+import jinja2.runtime
 import pytest
 from django.forms.renderers import get_default_renderer
 from django.template import engines
@@ -18,7 +20,7 @@ from articles.forms.inline import PassageCommentForm
 from articles.forms.subscriptions import SubscribeForm
 from articles.readers import Reader
 
-from .factories import ArticleFactory, UserFactory
+from .factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = [
     pytest.mark.django_db,
@@ -154,3 +156,37 @@ def test_public_pages_render_no_django_templates(client, seed_article, page):
     assert response.status_code == 200
     assert [template.name for template in response.templates] == []
     assert "</html>" in response.content.decode()
+
+
+def _macros_and_undefined_names(client, url, monkeypatch):
+    """(macro calls, undefined names made) while the page at `url` renders."""
+    counts = {"macros": 0, "undefined": 0}
+    invoke, undefined = jinja2.runtime.Macro._invoke, jinja2.Undefined.__init__
+
+    def counting_invoke(self, *args, **kwargs):
+        counts["macros"] += 1
+        return invoke(self, *args, **kwargs)
+
+    def counting_undefined(self, *args, **kwargs):
+        counts["undefined"] += 1
+        undefined(self, *args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(jinja2.runtime.Macro, "_invoke", counting_invoke)
+        patched.setattr(jinja2.Undefined, "__init__", counting_undefined)
+        assert client.get(url).status_code == 200
+    return counts
+
+
+def test_each_comment_costs_four_macro_calls_and_looks_up_no_missing_name(
+    client, seed_article, monkeypatch
+):
+    url = seed_article.get_absolute_url()
+    CommentFactory.create_batch(2, article=seed_article)
+    two = _macros_and_undefined_names(client, url, monkeypatch)
+    CommentFactory.create_batch(6, article=seed_article)
+    eight = _macros_and_undefined_names(client, url, monkeypatch)
+
+    # Its head, its byline, its votes and its tail.
+    assert (eight["macros"] - two["macros"]) / 6 == 4
+    assert eight["undefined"] == two["undefined"]
