@@ -227,6 +227,25 @@ def test_an_articles_related_stories_are_looked_up_by_id_not_among_every_publish
     assert "SEARCH articles_article USING INTEGER PRIMARY KEY" in plan
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+def test_the_newest_stories_are_read_off_the_index_in_their_order_with_no_sort(seed_article):
+    """Lists of stories are newest first, then by id: with the id out of the index, SQLite
+    sorted the newest of the site and of a section again, for each of the front's rows
+    and lists, the river and related stories."""
+    section = Category.objects.get(path="world/russia")
+    with CaptureQueriesContext(connection) as queries:
+        front.home(lead=None, count_readers=False)
+        front.lead_and_river(10)
+        front.lead_and_river(10, section)
+        article_page.related_stories(seed_article)
+    plans = [_plan(query["sql"]) for query in queries.captured_queries]
+    reads = [plan for plan in plans if "article_status_publish_idx" in plan]
+    by_section = [plan for plan in plans if "article_category_publish_idx" in plan]
+
+    assert len(reads) >= 4 and by_section
+    assert not [plan for plan in plans if "RIGHT PART OF ORDER BY" in plan]
+
+
 def _plan(sql):
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}")

@@ -153,8 +153,14 @@ class Article(
         ordering = ("-publish_at", "-id")
         permissions = [("publish_article", "Can publish, schedule and archive articles")]
         indexes = [
-            models.Index(fields=("status", "-publish_at"), name="article_status_publish_idx"),
-            models.Index(fields=("category", "-publish_at"), name="article_category_publish_idx"),
+            # In the order of every list of stories (newest first, then by id), so that
+            # the newest are read off the index with no sort.
+            models.Index(
+                fields=("status", "-publish_at", "-id"), name="article_status_publish_idx"
+            ),
+            models.Index(
+                fields=("category", "-publish_at", "-id"), name="article_category_publish_idx"
+            ),
             models.Index(
                 fields=("unpublish_at",),
                 condition=models.Q(unpublish_at__isnull=False),
