@@ -2,6 +2,7 @@
 BREACH; what the page cache keeps is compressed once, at the best (magazine.middleware)."""
 
 import gzip
+import random
 
 import pytest
 from django.test import Client
@@ -47,3 +48,22 @@ def test_a_client_that_takes_no_gzip_gets_the_page_plain(seed_article):
     response = Client().get(seed_article.get_absolute_url(), headers={"Accept-Encoding": "br"})
     assert "Content-Encoding" not in response
     assert b"</html>" in response.content
+
+
+@pytest.mark.caches_off(reason="a page drawn for this request, as a reader's own page is")
+def test_the_padding_reads_the_systems_randomness_once_or_twice_not_once_a_character(
+    seed_article, monkeypatch
+):
+    """Django's `compress_string()` reads it once for each character of the name."""
+    reads = []
+    urandom = random._urandom  # what `secrets` and SystemRandom read
+
+    def counted(size):
+        reads.append(size)
+        return urandom(size)
+
+    monkeypatch.setattr(random, "_urandom", counted)
+    response = Client().get(seed_article.get_absolute_url(), headers=GZIP)
+    monkeypatch.undo()
+    assert header_of(response.content)[1]  # a name, as before
+    assert len(reads) <= 2, reads
