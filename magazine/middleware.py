@@ -24,7 +24,7 @@ class GZipMiddleware(django_gzip.GZipMiddleware):
         if len(response.content) < 200:
             return response
         patch_vary_headers(response, ("Accept-Encoding",))
-        if not django_gzip.re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        if not django_gzip.re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
             return response
         compressed = self.padded(gzip.compress(response.content, compresslevel=1, mtime=0))
         if len(compressed) >= len(response.content):
