@@ -51,7 +51,7 @@ def test_a_client_that_takes_no_gzip_gets_the_page_plain(seed_article):
 
 
 @pytest.mark.caches_off(reason="a page drawn for this request, as a reader's own page is")
-def test_the_padding_reads_the_systems_randomness_once_or_twice_not_once_a_character(
+def test_the_padding_reads_the_systems_randomness_for_its_name_at_once_not_by_the_character(
     seed_article, monkeypatch
 ):
     """Django's `compress_string()` reads it once for each character of the name."""
@@ -66,4 +66,6 @@ def test_the_padding_reads_the_systems_randomness_once_or_twice_not_once_a_chara
     response = Client().get(seed_article.get_absolute_url(), headers=GZIP)
     monkeypatch.undo()
     assert header_of(response.content)[1]  # a name, as before
-    assert len(reads) <= 2, reads
+    # One read for the name; one for its length, again for each draw `randbelow()`
+    # throws back (28 in 128): ten in all is a chance in a million.
+    assert reads.count(100) == 1 and len(reads) < 10, reads
