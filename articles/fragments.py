@@ -110,11 +110,7 @@ def _vote_fields(comment):
 def kept_comments(request, comments, *, article, comments_open):
     """Each comment's `KeptComment`, in order: kept for those that look alike to every
     reader but for their votes."""
-    render = _comment_renderer(
-        # What else the macros ask of their context, found there rather than made up as
-        # undefined for each comment.
-        {"article": article, "comments_open": comments_open, "note": "", "on_report_page": False}
-    )
+    render = _comment_renderer({"article": article, "comments_open": comments_open})
     if not settings.MAGAZINE_KEEP_FRAGMENTS:
         return [render(c) for c in comments]
     page = (
@@ -180,10 +176,15 @@ def _tidy(markup):
     return BETWEEN_TAGS.sub("> <", str(markup).strip())
 
 
+# What else the comment macros ask of their context (a note after a post, the report
+# page), found there rather than made up as undefined for each comment.
+COMMENT_DEFAULTS = {"note": "", "on_report_page": False}
+
+
 def _comment_renderer(context):
     """Renders one comment after another: one call of each of the `comment_head`, `votes`
     and `comment_tail` macros, in one template context."""
-    module = _env().get_template(COMMENTS).make_module(context)
+    module = _env().get_template(COMMENTS).make_module(COMMENT_DEFAULTS | context)
 
     def render(comment):
         shown = comment.shown

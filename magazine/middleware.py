@@ -21,13 +21,14 @@ class GZipMiddleware(django_gzip.GZipMiddleware):
     def process_response(self, request, response):
         if response.streaming or response.has_header("Content-Encoding"):
             return super().process_response(request, response)
-        if len(response.content) < 200:
+        content = response.content
+        if len(content) < 200:
             return response
         patch_vary_headers(response, ("Accept-Encoding",))
         if not django_gzip.re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
             return response
-        compressed = self.padded(gzip.compress(response.content, compresslevel=1, mtime=0))
-        if len(compressed) >= len(response.content):
+        compressed = self.padded(gzip.compress(content, compresslevel=1, mtime=0))
+        if len(compressed) >= len(content):
             return response
         response.content = compressed
         response.headers["Content-Length"] = str(len(compressed))
